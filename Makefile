@@ -1,0 +1,48 @@
+# compass-graph: everyday commands. `make help` lists them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install build validate run test lint format typecheck wheel clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e . --group dev
+	touch $@
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+build: $(STAMP) ## Build and validate the graph into dist/
+	$(BIN)/compass-graph build
+
+validate: $(STAMP) ## Validate data/ against the shapes without writing dist/
+	$(BIN)/compass-graph validate
+
+run: build ## Build, validate and show the graph's summary
+	$(BIN)/compass-graph summary
+
+test: $(STAMP) ## Run every test
+	$(BIN)/pytest
+
+lint: $(STAMP) ## Lint and check formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP) ## Type-check the library (mypy strict)
+	$(BIN)/mypy
+
+wheel: $(STAMP) ## Build the wheel into wheelhouse/
+	$(BIN)/python -m build --wheel --outdir wheelhouse .
+
+clean: ## Remove the virtual environment and build output
+	rm -rf $(VENV) dist wheelhouse build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,112 @@
+"""Build the graph: load, validate, check the dependencies are acyclic, derive, write ``dist/``.
+
+The build writes into a staging folder beside ``dist/`` and swaps it in only when everything
+succeeded, so a failed build leaves the previous ``dist/`` as it was.
+"""
+
+import hashlib
+import itertools
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from compass_graph import paths
+from compass_graph.dependencies import dependency_graph, find_cycle
+from compass_graph.derive import derive
+from compass_graph.dumps import write_dumps
+from compass_graph.errors import InvalidData
+from compass_graph.loader import LoadedData, load
+from compass_graph.namespaces import DEFAULT_BASE, graph_iri
+from compass_graph.summary import summarise
+from compass_graph.validate import ValidationReport, union_graph, validate
+
+DEFAULT_OUT_DIR = Path("dist")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a successful build wrote: where, under which id, and what it holds."""
+
+    out_dir: Path
+    build_id: str
+    summary: dict[str, Any]
+    report: ValidationReport
+
+
+def check(data: LoadedData) -> tuple[ValidationReport, Graph]:
+    """Validate the loaded data and check its dependencies; raise InvalidData on any fault."""
+    report = validate(data)
+    if not report.conforms:
+        raise InvalidData("the data does not conform to the shapes", report_text=report.text)
+    graph = union_graph(data)
+    digraph = dependency_graph(graph)
+    cycle = find_cycle(digraph)
+    if cycle:
+        raise InvalidData(
+            "the dependency graph has a cycle; each knooppunt below requires the one before it",
+            report_text="  " + " -> ".join(cycle) + "\n" + _cycle_records(data, digraph, cycle),
+        )
+    return report, graph
+
+
+def _cycle_records(data: LoadedData, digraph: Any, cycle: list[str]) -> str:
+    nodes = {attributes["code"]: node for node, attributes in digraph.nodes(data=True)}
+    lines = []
+    for prerequisite, dependent in itertools.pairwise(cycle):
+        record = digraph.edges[nodes[prerequisite], nodes[dependent]]["record"]
+        file, line = data.locate(record)
+        lines.append(f"  {file}:{line}: {dependent} requires {prerequisite} ({record})")
+    return "\n".join(lines)
+
+
+def build(
+    data_dir: Path = paths.DATA_DIR, out_dir: Path = DEFAULT_OUT_DIR, base: str = DEFAULT_BASE
+) -> BuildResult:
+    """Build and validate the graph from ``data_dir`` and publish it into ``out_dir``."""
+    data = load(data_dir, base)
+    report, graph = check(data)
+    derived = data.dataset.graph(graph_iri(base, "derived"))
+    for triple in derive(graph):
+        derived.add(triple)
+        graph.add(triple)
+    staging = out_dir.with_name(f"{out_dir.name}.staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        result = _write(data, graph, report, staging, out_dir)
+        _replace_directory(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _write(
+    data: LoadedData, graph: Graph, report: ValidationReport, staging: Path, out_dir: Path
+) -> BuildResult:
+    checksums = write_dumps(data.dataset, graph, staging)
+    build_id = checksums["wijkkompas.nt"][:16]
+    summary = {"build_id": build_id, "base": data.base, **summarise(data.dataset, graph)}
+    files = {
+        "summary.json": json.dumps(summary, indent=2, ensure_ascii=False).encode() + b"\n",
+        "validation-report.txt": report.text.encode() + b"\n",
+        "validation-report.ttl": report.results_graph.serialize(format="turtle", encoding="utf-8"),
+    }
+    for name, content in files.items():
+        (staging / name).write_bytes(content)
+        checksums[name] = hashlib.sha256(content).hexdigest()
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
+    (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    return BuildResult(out_dir, build_id, summary, report)
+
+
+def _replace_directory(staging: Path, target: Path) -> None:
+    retired = target.with_name(f"{target.name}.retired-{os.getpid()}")
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)

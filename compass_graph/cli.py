@@ -1,0 +1,88 @@
+"""The command line: ``compass-graph build | validate | summary | import-catalogue``."""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from compass_graph import paths
+from compass_graph.build import DEFAULT_OUT_DIR, build, check
+from compass_graph.catalogue import import_catalogue
+from compass_graph.errors import CompassError
+from compass_graph.loader import load
+from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.summary import format_summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CompassError as error:
+        print(f"compass-graph {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="compass-graph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    base = os.environ.get("COMPASS_BASE", DEFAULT_BASE)
+
+    command = commands.add_parser("build", help="validate data/ and write the dumps to dist/")
+    command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="folder of Turtle files")
+    command.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder")
+    command.add_argument("--base", default=base, help="base IRI of things (env COMPASS_BASE)")
+    command.set_defaults(run=_build)
+
+    command = commands.add_parser("validate", help="check data/ against the shapes, write nothing")
+    command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="folder of Turtle files")
+    command.add_argument("--base", default=base, help="base IRI of things (env COMPASS_BASE)")
+    command.set_defaults(run=_validate)
+
+    command = commands.add_parser("summary", help="show what the last build holds")
+    command.add_argument("--dist", type=Path, default=DEFAULT_OUT_DIR, help="build output folder")
+    command.set_defaults(run=_summary)
+
+    command = commands.add_parser(
+        "import-catalogue", help="turn a knooppunten table (CSV) into Turtle for data/"
+    )
+    command.add_argument("table", type=Path, help="the CSV file")
+    command.add_argument("--out", type=Path, required=True, help="the Turtle file to write")
+    command.add_argument("--title", default="Wijkkompas-knooppuntencatalogus", help="source title")
+    command.add_argument("--url", help="where the catalogue was published")
+    command.add_argument("--date", help="the catalogue's date, YYYY-MM-DD")
+    command.set_defaults(run=_import_catalogue)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    result = build(args.data, args.out, args.base)
+    print(format_summary(result.summary))
+    print(f"build {result.build_id} written to {result.out_dir}/")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report, _ = check(load(args.data, args.base))
+    print(report.text)
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    summary_file = args.dist / "summary.json"
+    if not summary_file.is_file():
+        print(f"no build in {args.dist}/: run 'compass-graph build' first", file=sys.stderr)
+        return 1
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    print(format_summary(summary))
+    print(f"build {summary['build_id']} in {args.dist}/")
+    return 0
+
+
+def _import_catalogue(args: argparse.Namespace) -> int:
+    count = import_catalogue(args.table, args.out, title=args.title, url=args.url, date=args.date)
+    print(f"{count} knooppunten written to {args.out}")
+    return 0

@@ -1,0 +1,128 @@
+"""The vocabulary, once: the ontology's terms, its code lists, and the IRIs of things.
+
+Terms (``def/``) are fixed. Things (``id/{type}/{reference}``) and named graphs (``graph/``) hang
+off a base that a deployment may change; ``DEFAULT_BASE`` is the one the open data is published at.
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+DEFAULT_BASE = "https://w3id.org/wijkkompas/"
+
+
+class WK(DefinedNamespace):
+    """The Wijkkompas ontology, ``ontology/wijkkompas.ttl``."""
+
+    _NS = Namespace(DEFAULT_BASE + "def/")
+    _fail = True
+
+    # Classes
+    AmountBasis: URIRef
+    CatalogueStatus: URIRef
+    Dependency: URIRef
+    Event: URIRef
+    Funding: URIRef
+    HeatSolution: URIRef
+    Involvement: URIRef
+    InvolvementRole: URIRef
+    Knooppunt: URIRef
+    Lesson: URIRef
+    LessonKind: URIRef
+    Municipality: URIRef
+    Neighbourhood: URIRef
+    OrganisationRole: URIRef
+    Participation: URIRef
+    Phase: URIRef
+    PracticeStory: URIRef
+    ProgressRecord: URIRef
+    RegieModel: URIRef
+    Settlement: URIRef
+    SourceDocument: URIRef
+    Spoor: URIRef
+    StakeholderType: URIRef
+    Status: URIRef
+    Track: URIRef
+    Village: URIRef
+
+    # Properties
+    amount: URIRef
+    amountBasis: URIRef
+    approach: URIRef
+    basis: URIRef
+    catalogueStatus: URIRef
+    cbsCode: URIRef
+    code: URIRef
+    concernsKnooppunt: URIRef
+    concernsStakeholderType: URIRef
+    dependent: URIRef
+    event: URIRef
+    evidence: URIRef
+    funding: URIRef
+    goal: URIRef
+    heatSolution: URIRef
+    illustrates: URIRef
+    involvement: URIRef
+    knooppunt: URIRef
+    lessonKind: URIRef
+    letter: URIRef
+    neighbourhood: URIRef
+    order: URIRef
+    organisation: URIRef
+    participation: URIRef
+    phase: URIRef
+    place: URIRef
+    position: URIRef
+    prerequisite: URIRef
+    rationale: URIRef
+    regieModel: URIRef
+    requires: URIRef
+    role: URIRef
+    scope: URIRef
+    spoor: URIRef
+    stakeholderType: URIRef
+    status: URIRef
+    tip: URIRef
+    year: URIRef
+
+    # Concept schemes of the closed code lists
+    amountBases: URIRef
+    catalogueStatuses: URIRef
+    involvementRoles: URIRef
+    lessonKinds: URIRef
+    organisationRoles: URIRef
+    regieModels: URIRef
+    statuses: URIRef
+
+
+ONTOLOGY_IRI = URIRef(DEFAULT_BASE + "def/")
+ROLE = Namespace(DEFAULT_BASE + "def/role/")
+REGIE = Namespace(DEFAULT_BASE + "def/regie/")
+STATUS = Namespace(DEFAULT_BASE + "def/status/")
+CATALOGUE = Namespace(DEFAULT_BASE + "def/catalogue-status/")
+
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES: dict[str, str] = {
+    "wk": str(WK._NS),
+    "role": str(ROLE),
+    "regie": str(REGIE),
+    "status": str(STATUS),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": str(SCHEMA),
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def thing_namespace(base: str, kind: str) -> Namespace:
+    """Return the namespace of things of one kind, ``{base}id/{kind}/``."""
+    return Namespace(f"{base}id/{kind}/")
+
+
+def graph_iri(base: str, name: str) -> URIRef:
+    """Return the IRI of the named graph that holds one data file, ``{base}graph/{name}``."""
+    return URIRef(f"{base}graph/{name}")
