@@ -26,7 +26,7 @@ class Violation:
     line: int | None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.file else "(no file)"
+        where = f"{_relative(self.file)}:{self.line}" if self.file else "(no file)"
         on = f" {self.path}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
         return f"{where}: {self.focus}{on}: {self.message}{value}"
@@ -47,6 +47,14 @@ class ValidationReport:
             return "The data conforms to the shapes."
         lines = [f"{len(self.violations)} violation(s) of the shapes:"]
         return "\n".join(lines + [f"  {violation}" for violation in self.violations])
+
+
+def _relative(path: Path) -> Path:
+    """Return ``path`` relative to the working folder when it lies inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def load_shapes(shapes_file: Path = paths.SHAPES_FILE) -> Graph:
