@@ -12,10 +12,10 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib import Graph, Literal, Node
+from rdflib.namespace import RDF, RDFS, XSD
 
 from compass_graph import paths
 from compass_graph.dependencies import dependency_graph, find_cycle
@@ -235,51 +235,50 @@ def _rows_by_iri(rows: list[CatalogueRow]) -> dict[str, int]:
     return row_of
 
 
-EXPORT_QUERY = """
-SELECT ?code ?phase
-    (GROUP_CONCAT(DISTINCT ?letter; separator=";") AS ?sporen)
-    (GROUP_CONCAT(DISTINCT ?who; separator=";") AS ?stakeholders)
-    (GROUP_CONCAT(DISTINCT ?required; separator=";") AS ?requires)
-WHERE {
-    ?k a wk:Knooppunt ; wk:code ?code ; wk:phase/wk:order ?phase ; wk:spoor/wk:letter ?letter .
-    OPTIONAL { ?k wk:involvement [ wk:stakeholderType ?st ; wk:role ?role ] .
-               BIND (CONCAT(STRAFTER(STR(?st), "stakeholder-type/"), ":",
-                            STRAFTER(STR(?role), "role/")) AS ?who) }
-    OPTIONAL { ?k wk:requires/wk:code ?required }
-} GROUP BY ?code ?phase ORDER BY ?code
-"""
-
-
 def export_catalogue(graph: Graph) -> str:
     """Write the knooppunten of ``graph`` as a catalogue table that import-catalogue reads back."""
     output = io.StringIO()
-    writer = csv.DictWriter(
-        output, fieldnames=REQUIRED_COLUMNS + OPTIONAL_COLUMNS, lineterminator="\n"
-    )
+    columns = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    writer = csv.DictWriter(output, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for row in graph.query(EXPORT_QUERY, initNs={"wk": WK._NS}):
-        code, phase, sporen, stakeholders, requires = (str(value) for value in row)  # type: ignore[union-attr]
-        node = next(graph.subjects(WK.code, Literal(code)))
-        cells = {
-            "code": code,
-            "phase": phase,
-            "sporen": _sorted(sporen),
-            "stakeholders": _sorted(stakeholders),
-            "requires": _sorted(requires),
-        }
-        for column, prop in (("title", RDFS.label), ("goal", WK.goal), ("approach", WK.approach)):
-            for lang in ("nl", "en"):
-                cells[f"{column}_{lang}"] = _in_language(graph, node, prop, lang)[0]
-        for lang in ("nl", "en"):
-            cells[f"tips_{lang}"] = TIP_SEPARATOR.join(_in_language(graph, node, WK.tip, lang))
-        writer.writerow(cells)
+    rows = [_export_row(graph, node) for node in graph.subjects(RDF.type, WK.Knooppunt)]
+    writer.writerows(sorted(rows, key=lambda row: row["code"]))
     return output.getvalue()
 
 
-def _in_language(graph: Graph, node: object, prop: URIRef, lang: str) -> list[str]:
-    values = graph.objects(node, prop)  # type: ignore[arg-type]
-    return sorted(str(v) for v in values if isinstance(v, Literal) and v.language == lang) or [""]
+def _export_row(graph: Graph, node: Node) -> dict[str, str]:
+    involvements = [
+        f"{_local(graph.value(i, WK.stakeholderType))}:{_local(graph.value(i, WK.role))}"
+        for i in graph.objects(node, WK.involvement)
+    ]
+    required = [
+        graph.value(graph.value(d, WK.prerequisite), WK.code)
+        for d in graph.subjects(WK.dependent, node)
+    ]
+    cells = {
+        "code": str(graph.value(node, WK.code)),
+        "phase": str(graph.value(graph.value(node, WK.phase), WK.order)),
+        "sporen": _joined(graph.value(spoor, WK.letter) for spoor in graph.objects(node, WK.spoor)),
+        "stakeholders": _joined(involvements),
+        "requires": _joined(required),
+    }
+    for column, prop in (
+        ("title", RDFS.label),
+        ("goal", WK.goal),
+        ("approach", WK.approach),
+        ("tips", WK.tip),
+    ):
+        for lang in ("nl", "en"):
+            texts = sorted(
+                str(v) for v in graph.objects(node, prop) if getattr(v, "language", None) == lang
+            )
+            cells[f"{column}_{lang}"] = TIP_SEPARATOR.join(texts)
+    return cells
 
 
-def _sorted(joined: str) -> str:
-    return LIST_SEPARATOR.join(sorted(item for item in joined.split(LIST_SEPARATOR) if item))
+def _local(node: Node | None) -> str:
+    return unquote(str(node).rstrip("/").rsplit("/", 1)[-1])
+
+
+def _joined(items: Iterable[object]) -> str:
+    return LIST_SEPARATOR.join(sorted(str(item) for item in items))

@@ -1,18 +1,56 @@
-"""Facts the build derives from the authored data, kept in a named graph of their own."""
+"""Facts the build derives from the authored data, kept in a named graph of their own.
+
+Qualified links (dependencies, involvements, participations, progress records) are authored
+without labels; the build composes labels for them from the labels of what they connect, so every
+resource reads well in any linked-data browser.
+"""
 
 from rdflib import Graph
 
-from compass_graph.namespaces import WK
+from compass_graph.namespaces import PREFIXES
 
-REQUIRES = """
-CONSTRUCT { ?dependent wk:requires ?prerequisite }
-WHERE { ?record a wk:Dependency ; wk:dependent ?dependent ; wk:prerequisite ?prerequisite }
-"""
+RULES = (
+    # The short form of each dependency.
+    """CONSTRUCT { ?dependent wk:requires ?prerequisite }
+    WHERE { ?record a wk:Dependency ; wk:dependent ?dependent ; wk:prerequisite ?prerequisite }""",
+    # "R2.03 vereist R1.02" / "R2.03 requires R1.02"
+    """CONSTRUCT { ?record rdfs:label ?nl, ?en }
+    WHERE {
+        ?record a wk:Dependency ; wk:dependent/wk:code ?d ; wk:prerequisite/wk:code ?p .
+        BIND (STRLANG(CONCAT(?d, " vereist ", ?p), "nl") AS ?nl)
+        BIND (STRLANG(CONCAT(?d, " requires ", ?p), "en") AS ?en)
+    }""",
+    # "R1.01: gemeente (leidt)" / "R1.01: municipality (leads)"
+    """CONSTRUCT { ?involvement rdfs:label ?label }
+    WHERE {
+        ?knooppunt wk:code ?code ; wk:involvement ?involvement .
+        ?involvement wk:stakeholderType/skos:prefLabel ?who ; wk:role/skos:prefLabel ?role .
+        FILTER (LANG(?who) = LANG(?role))
+        BIND (STRLANG(CONCAT(?code, ": ", ?who, " (", ?role, ")"), LANG(?who)) AS ?label)
+    }""",
+    # "Gemeente Haarlem in Ramplaankwartier, Haarlem (faciliteert)"
+    """CONSTRUCT { ?participation rdfs:label ?label }
+    WHERE {
+        ?story wk:participation ?participation ; rdfs:label ?title .
+        ?participation wk:organisation/rdfs:label ?name ; wk:role/skos:prefLabel ?role .
+        FILTER (LANG(?title) = LANG(?name) && LANG(?name) = LANG(?role))
+        BIND (STRLANG(CONCAT(?name, ", ", ?title, " (", ?role, ")"), LANG(?name)) AS ?label)
+    }""",
+    # "De Parken: R4.02 gepasseerd" / "De Parken: R4.02 passed"
+    """CONSTRUCT { ?record rdfs:label ?label }
+    WHERE {
+        ?record a wk:ProgressRecord ; wk:neighbourhood/rdfs:label ?place ;
+            wk:knooppunt/wk:code ?code ; wk:status/skos:prefLabel ?status .
+        FILTER (LANG(?place) = LANG(?status))
+        BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS ?label)
+    }""",
+)
 
 
 def derive(graph: Graph) -> Graph:
-    """Return the short ``wk:requires`` links implied by the qualified dependency records."""
+    """Return the triples the rules derive from ``graph``."""
     derived = Graph()
-    for triple in graph.query(REQUIRES, initNs={"wk": WK._NS}):
-        derived.add(triple)  # type: ignore[arg-type]
+    for rule in RULES:
+        for triple in graph.query(rule, initNs=PREFIXES):
+            derived.add(triple)  # type: ignore[arg-type]
     return derived
