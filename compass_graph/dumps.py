@@ -3,10 +3,12 @@
 import hashlib
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from compass_graph.namespaces import PREFIXES
+from compass_graph.terms import dataset_quads
 
 DUMP_NAME = "wijkkompas"
 
@@ -19,10 +21,15 @@ def sorted_ntriples(graph: Graph) -> bytes:
     return b"".join(sorted(line for line in lines if line.strip()))
 
 
+def trig(dataset: Dataset) -> bytes:
+    """Serialise the dataset's named graphs as TriG."""
+    serialised = ox.serialize(dataset_quads(dataset), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    return serialised or b""
+
+
 def write_dumps(dataset: Dataset, graph: Graph, directory: Path) -> dict[str, str]:
     """Write the dataset (as TriG) and its union ``graph`` into ``directory``; return checksums."""
     for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
         graph.bind(prefix, namespace)
     contents = {
         f"{DUMP_NAME}.nt": sorted_ntriples(graph),
@@ -30,7 +37,7 @@ def write_dumps(dataset: Dataset, graph: Graph, directory: Path) -> dict[str, st
         f"{DUMP_NAME}.jsonld": graph.serialize(
             format="json-ld", context=PREFIXES, auto_compact=True, encoding="utf-8"
         ),
-        f"{DUMP_NAME}.trig": dataset.serialize(format="trig", encoding="utf-8"),
+        f"{DUMP_NAME}.trig": trig(dataset),
     }
     checksums = {}
     for name, content in contents.items():

@@ -1,0 +1,30 @@
+"""Convert RDF terms and quads from rdflib to pyoxigraph."""
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, Node, URIRef
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Return the pyoxigraph term equal to an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return ox.Literal(str(term), datatype=datatype)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def dataset_quads(dataset: Dataset) -> Iterator[ox.Quad]:
+    """Yield every quad of the dataset's named graphs as a pyoxigraph quad."""
+    for subject, predicate, obj, graph in dataset.quads():
+        yield ox.Quad(*_convert((subject, predicate, obj)), ox.NamedNode(str(graph)))  # type: ignore[arg-type]
+
+
+def _convert(terms: Iterable[Node]) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+    return [to_oxigraph(term) for term in terms]
