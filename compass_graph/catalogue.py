@@ -212,12 +212,8 @@ def _check(rows: list[CatalogueRow], turtle: Path, data_dir: Path) -> None:
     except LoadError as error:
         raise CatalogueError(f"the generated Turtle does not parse: {error.message}") from error
     row_of = _rows_by_iri(rows)
-    problems = [
-        f"row {row_of.get(v.focus_node, '?')}: {v.focus} {v.path or ''}: {v.message}".replace(
-            "  ", " "
-        )
-        for v in validate(data).violations
-    ]
+    violations = sorted(validate(data).violations, key=lambda v: row_of.get(v.focus_node, 0))
+    problems = [f"row {row_of.get(v.focus_node, '?')}: {v.described()}" for v in violations]
     cycle = find_cycle(dependency_graph(union_graph(data)))
     if cycle:
         problems.append("the requires column forms a cycle: " + " -> ".join(cycle))

@@ -25,11 +25,15 @@ class Violation:
     file: Path | None
     line: int | None
 
-    def __str__(self) -> str:
-        where = f"{_relative(self.file)}:{self.line}" if self.file else "(no file)"
+    def described(self) -> str:
+        """Return the focus node, path, message and offending value, without the place."""
         on = f" {self.path}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
-        return f"{where}: {self.focus}{on}: {self.message}{value}"
+        return f"{self.focus}{on}: {self.message}{value}"
+
+    def __str__(self) -> str:
+        where = f"{_relative(self.file)}:{self.line}" if self.file else "(no file)"
+        return f"{where}: {self.described()}"
 
 
 @dataclass(frozen=True)
