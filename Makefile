@@ -27,8 +27,11 @@ validate: $(STAMP) ## Validate data/ against the shapes without writing dist/
 run: build ## Build, validate and show the graph's summary
 	$(BIN)/compass-graph summary
 
-test: $(STAMP) ## Run every test
+test: $(STAMP) ## Run every test, the linter and the type checker
 	$(BIN)/pytest
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 lint: $(STAMP) ## Lint and check formatting
 	$(BIN)/ruff check .

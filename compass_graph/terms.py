@@ -1,6 +1,6 @@
 """Convert RDF terms and quads from rdflib to pyoxigraph."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, Node, URIRef
@@ -23,8 +23,9 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def dataset_quads(dataset: Dataset) -> Iterator[ox.Quad]:
     """Yield every quad of the dataset's named graphs as a pyoxigraph quad."""
     for subject, predicate, obj, graph in dataset.quads():
-        yield ox.Quad(*_convert((subject, predicate, obj)), ox.NamedNode(str(graph)))  # type: ignore[arg-type]
-
-
-def _convert(terms: Iterable[Node]) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
-    return [to_oxigraph(term) for term in terms]
+        yield ox.Quad(
+            to_oxigraph(subject),  # type: ignore[arg-type]
+            to_oxigraph(predicate),  # type: ignore[arg-type]
+            to_oxigraph(obj),
+            ox.NamedNode(str(graph)),
+        )
