@@ -22,7 +22,10 @@ from compass_graph.dumps import write_dumps
 from compass_graph.errors import InvalidData
 from compass_graph.loader import LoadedData, load
 from compass_graph.namespaces import DEFAULT_BASE, graph_iri
+from compass_graph.queries import catalogue_quads, load_queries
+from compass_graph.store import STORE_FOLDER, write_store
 from compass_graph.summary import summarise
+from compass_graph.terms import dataset_quads, to_rdflib
 from compass_graph.validate import ValidationReport, union_graph, validate
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -65,7 +68,10 @@ def _cycle_records(data: LoadedData, digraph: Any, cycle: list[str]) -> str:
 
 
 def build(
-    data_dir: Path = paths.DATA_DIR, out_dir: Path = DEFAULT_OUT_DIR, base: str = DEFAULT_BASE
+    data_dir: Path = paths.DATA_DIR,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    base: str = DEFAULT_BASE,
+    queries_dir: Path = paths.QUERIES_DIR,
 ) -> BuildResult:
     """Build and validate the graph from ``data_dir`` and publish it into ``out_dir``."""
     data = load(data_dir, base)
@@ -74,6 +80,7 @@ def build(
     for triple in derive(graph):
         derived.add(triple)
         graph.add(triple)
+    _add_query_catalogue(data, graph, queries_dir)
     staging = out_dir.with_name(f"{out_dir.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -85,10 +92,20 @@ def build(
     return result
 
 
+def _add_query_catalogue(data: LoadedData, graph: Graph, queries_dir: Path) -> None:
+    iri = graph_iri(data.base, "queries")
+    named = data.dataset.graph(iri)
+    for quad in catalogue_quads(load_queries(queries_dir), str(iri), data.base):
+        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+        named.add(triple)
+        graph.add(triple)
+
+
 def _write(
     data: LoadedData, graph: Graph, report: ValidationReport, staging: Path, out_dir: Path
 ) -> BuildResult:
     checksums = write_dumps(data.dataset, graph, staging)
+    write_store(staging / STORE_FOLDER, dataset_quads(data.dataset))
     build_id = checksums["wijkkompas.nt"][:16]
     summary = {"build_id": build_id, "base": data.base, **summarise(data.dataset, graph)}
     files = {

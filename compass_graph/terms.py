@@ -1,9 +1,11 @@
-"""Convert RDF terms and quads from rdflib to pyoxigraph."""
+"""Convert RDF terms and quads between rdflib and pyoxigraph."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, Node, URIRef
+from rdflib.namespace import XSD
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -29,3 +31,18 @@ def dataset_quads(dataset: Dataset) -> Iterator[ox.Quad]:
             to_oxigraph(obj),
             ox.NamedNode(str(graph)),
         )
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | Any) -> Node:
+    """Return the rdflib term equal to a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")

@@ -1,0 +1,54 @@
+"""The web face of compass-graph: the SPARQL protocol and the canned-query API, over Flask."""
+
+from typing import Any
+
+from flask import Flask
+
+from api import errors, queries, sparql
+from compass_graph.endpoint import Endpoint, Settings
+
+DEFAULTS: dict[str, Any] = {
+    "STORE": "dist/store",
+    "GRAPH_STORE_URL": None,
+    "BASE": Settings.base,
+    "TIMEOUT": Settings.timeout,
+    "ROW_CAP": Settings.row_cap,
+    "WORKERS": Settings.workers,
+    "MAX_QUERY_LENGTH": Settings.max_query_length,
+    "CACHE_SIZE": Settings.cache_size,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+}
+
+
+def settings_from(config: dict[str, Any]) -> Settings:
+    """Turn the app's configuration into endpoint settings."""
+    return Settings(
+        store=str(config["STORE"]),
+        graph_store_url=config["GRAPH_STORE_URL"],
+        base=str(config["BASE"]),
+        timeout=float(config["TIMEOUT"]),
+        row_cap=int(config["ROW_CAP"]),
+        workers=int(config["WORKERS"]),
+        max_query_length=int(config["MAX_QUERY_LENGTH"]),
+        cache_size=int(config["CACHE_SIZE"]),
+    )
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the app: defaults, then COMPASS_* environment variables, then ``config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("COMPASS")
+    app.config.from_mapping(config or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["compass"] = Endpoint.open(settings_from(app.config))
+    errors.register(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(queries.bp)
+    return app
+
+
+def endpoint_of(app: Flask) -> Endpoint:
+    """Return the query layer an app serves."""
+    endpoint: Endpoint = app.extensions["compass"]
+    return endpoint

@@ -1,0 +1,132 @@
+"""The OpenAPI 3.1 description of the API, generated from the canned queries' headers."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS
+from compass_graph.queries import ID_PATTERN, CannedQuery, Parameter
+
+ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _schema(parameter: Parameter) -> dict[str, Any]:
+    if parameter.type == "integer":
+        schema: dict[str, Any] = {"type": "integer"}
+    elif parameter.type in ("string", "language", "thing"):
+        schema = {"type": "string"}
+    else:
+        schema = {"type": "string", "pattern": ID_PATTERN.pattern}
+    if parameter.enum:
+        schema["enum"] = list(parameter.enum)
+    if parameter.default is not None:
+        schema["default"] = parameter.default
+    return schema
+
+
+def _operation(query: CannedQuery) -> dict[str, Any]:
+    graph = query.form in ("CONSTRUCT", "DESCRIBE")
+    media = list(GRAPH_FORMATS) if graph else ["application/json", *SOLUTION_FORMATS]
+    return {
+        "get": {
+            "operationId": query.name,
+            "summary": query.summary["en"],
+            "description": query.description["en"],
+            "tags": list(query.tags),
+            "parameters": [
+                {
+                    "name": p.name,
+                    "in": "query",
+                    "required": p.required,
+                    "description": p.description,
+                    "schema": _schema(p),
+                    **({"example": p.example} if p.example is not None else {}),
+                }
+                for p in query.parameters
+            ],
+            "responses": {
+                "200": {"description": "The answer.", "content": {m: {} for m in media}},
+                "304": {"description": "Not modified since the ETag given."},
+                "400": ERROR,
+                "404": ERROR,
+                "406": ERROR,
+                "503": ERROR,
+            },
+        }
+    }
+
+
+def openapi_document(
+    queries: Iterable[CannedQuery], server: str, build_id: str | None
+) -> dict[str, Any]:
+    """Return the OpenAPI document for the canned queries and the SPARQL endpoint."""
+    paths: dict[str, Any] = {f"/api/queries/{q.name}": _operation(q) for q in queries}
+    paths["/api/queries"] = {
+        "get": {
+            "operationId": "catalogue",
+            "summary": "List the canned queries.",
+            "responses": {"200": {"description": "The catalogue."}},
+        }
+    }
+    paths["/sparql"] = {
+        "get": {
+            "operationId": "sparql",
+            "summary": "Run a SPARQL 1.1 query, or read the service description without one.",
+            "parameters": [
+                {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}},
+                {
+                    "name": "default-graph-uri",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "named-graph-uri",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                },
+            ],
+            "responses": {
+                "200": {"description": "The answer."},
+                "400": ERROR,
+                "403": ERROR,
+                "406": ERROR,
+                "503": ERROR,
+            },
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "compass-graph",
+            "version": build_id or "unknown",
+            "description": "The Wijkkompas knowledge graph: canned queries and a SPARQL endpoint.",
+            "license": {
+                "name": "CC BY 4.0 (data)",
+                "url": "https://creativecommons.org/licenses/by/4.0/",
+            },
+        },
+        "servers": [{"url": server.rstrip("/")}],
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message", "status"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                        "status": {"type": "integer"},
+                    },
+                }
+            },
+            "responses": {
+                "Error": {
+                    "description": "An error, in the one shape every error has.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+            },
+        },
+    }

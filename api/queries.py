@@ -1,0 +1,80 @@
+"""``/api/queries``: the canned-query catalogue, each query as a REST call, and its OpenAPI."""
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from api.openapi import openapi_document
+from api.responses import choose_format, respond
+from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, plain_rows
+from compass_graph.queries import CannedQuery, find
+
+bp = Blueprint("queries", __name__, url_prefix="/api")
+
+PLAIN_JSON = "application/json"
+
+
+def describe(query: CannedQuery) -> dict[str, object]:
+    """Return what a client needs to know to call a canned query."""
+    return {
+        "name": query.name,
+        "summary": dict(query.summary),
+        "description": dict(query.description),
+        "tags": list(query.tags),
+        "form": query.form,
+        "url": f"{request.url_root}api/queries/{query.name}",
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "description": p.description,
+                "required": p.required,
+                "default": p.default,
+                "enum": list(p.enum) or None,
+                "example": p.example,
+            }
+            for p in query.parameters
+        ],
+    }
+
+
+@bp.get("/queries")
+def catalogue() -> Response:
+    """List the canned queries."""
+    queries = current_app.extensions["compass"].queries
+    return jsonify({"queries": [describe(query) for query in queries.values()]})
+
+
+@bp.get("/queries/<name>")
+def run(name: str) -> Response:
+    """Run one canned query with the parameters of the query string."""
+    endpoint = current_app.extensions["compass"]
+    query = find(endpoint.queries, name)
+    values = {key: value for key, value in request.args.items() if key != "format"}
+    offers = (
+        list(GRAPH_FORMATS)
+        if query.form in ("CONSTRUCT", "DESCRIBE")
+        else [PLAIN_JSON, *SOLUTION_FORMATS]
+    )
+    media = choose_format(request, offers)
+    result = endpoint.run(name, values)
+    if media != PLAIN_JSON or result.kind != "solutions":
+        return respond(request, result, endpoint.build_id)
+    response = jsonify(
+        {
+            "query": name,
+            "build": endpoint.build_id,
+            "truncated": result.truncated,
+            "rows": plain_rows(result),
+        }
+    )
+    response.headers["Vary"] = "Accept"
+    if endpoint.build_id:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """Describe the API in OpenAPI 3.1, generated from the query headers."""
+    endpoint = current_app.extensions["compass"]
+    return jsonify(openapi_document(endpoint.queries.values(), request.url_root, endpoint.build_id))

@@ -1,0 +1,164 @@
+"""The query layer: one object that answers SPARQL and canned queries over the configured store.
+
+It checks user queries before they run, binds canned-query parameters safely, answers unknown ids
+with 404, limits time and rows, and caches answers by build: a build never changes, so the same
+question always has the same answer.
+"""
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compass_graph import safety
+from compass_graph.errors import ResourceNotFound
+from compass_graph.formats import Result
+from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.queries import CannedQuery, find, load_queries
+from compass_graph.store import EmbeddedStore, RemoteStore, Store
+from compass_graph.workers import WorkerPool
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the graph is and how much a query may take."""
+
+    store: str = "dist/store"
+    graph_store_url: str | None = None
+    base: str = DEFAULT_BASE
+    timeout: float = 10.0
+    row_cap: int = 10_000
+    workers: int = 2
+    max_query_length: int = 20_000
+    cache_size: int = 1024
+
+    @property
+    def remote(self) -> bool:
+        """Say whether the store is a remote SPARQL endpoint."""
+        return self.store.startswith(("http://", "https://"))
+
+
+class AnswerCache:
+    """A small thread-safe LRU of query answers."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._answers: OrderedDict[Hashable, Result] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Result | None:
+        """Return the cached answer for ``key``, if any."""
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: Hashable, answer: Result) -> None:
+        """Remember an answer, forgetting the least recently used beyond the size."""
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+
+class Endpoint:
+    """Answers SPARQL and canned queries over one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings = Settings(),
+        build: Mapping[str, Any] | None = None,
+        queries: Mapping[str, CannedQuery] | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.build = dict(build or {})
+        self.queries = dict(queries if queries is not None else load_queries())
+        # Answers are cached only when they are known to come from one immutable build.
+        self.cache = AnswerCache(settings.cache_size if self.build_id else 0)
+        self._graphs: dict[str, int] | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Endpoint":
+        """Open the configured store: a remote endpoint, or a build's store in worker processes."""
+        if settings.remote:
+            remote = RemoteStore(settings.store, settings.graph_store_url, settings.timeout)
+            return cls(remote, settings)
+        path = Path(settings.store)
+        store: Store = (
+            WorkerPool(path, settings.workers, settings.timeout)
+            if settings.workers > 0
+            else EmbeddedStore.open(path)
+        )
+        return cls(store, settings, read_build(path))
+
+    @property
+    def build_id(self) -> str | None:
+        """Return the id of the build being served, when known."""
+        value = self.build.get("build_id")
+        return str(value) if value else None
+
+    def sparql(
+        self, query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+    ) -> Result:
+        """Check and run a user's SPARQL query."""
+        safety.check(query, self.graph_sizes(), self.settings.max_query_length)
+        return self._execute(query, tuple(default_graphs), tuple(named_graphs))
+
+    def run(self, name: str, values: Mapping[str, Any]) -> Result:
+        """Run a canned query with its parameters; unknown ids give ResourceNotFound."""
+        query = find(self.queries, name)
+        text = query.bind(values, self.settings.base)
+        for iri in query.ids(values, self.settings.base):
+            if not self.exists(iri):
+                raise ResourceNotFound(f"there is no resource <{iri}>")
+        return self._execute(text, (), ())
+
+    def exists(self, iri: str) -> bool:
+        """Say whether the graph says anything about ``iri``."""
+        answer = self._execute(f"ASK {{ <{iri}> ?p ?o }}", (), ())
+        return bool(json.loads(answer.body)["boolean"])
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Return the number of triples in each named graph of the store."""
+        if self._graphs is None:
+            query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            rows = json.loads(self._execute(query, (), ()).body)["results"]["bindings"]
+            self._graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+        return dict(self._graphs)
+
+    def _execute(
+        self, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
+    ) -> Result:
+        key = (query, default_graphs, named_graphs)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        answer = self.store.execute(
+            query,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            row_cap=self.settings.row_cap,
+        )
+        self.cache.put(key, answer)
+        return answer
+
+    def close(self) -> None:
+        """Release the store's workers, if it has any."""
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()
+
+
+def read_build(store_path: Path) -> dict[str, Any]:
+    """Read the summary the build wrote beside its store."""
+    summary = store_path.parent / "summary.json"
+    if not summary.is_file():
+        return {}
+    return dict(json.loads(summary.read_text(encoding="utf-8")))

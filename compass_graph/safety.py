@@ -1,0 +1,76 @@
+"""Read a user's SPARQL query before it runs, and refuse what a read-only open endpoint must not do.
+
+The query is parsed and its algebra walked (never matched with a regex): updates are refused,
+``SERVICE`` is refused (it would make the server fetch from elsewhere), and ``FROM``/``FROM NAMED``
+may only name graphs this dataset holds.
+"""
+
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from compass_graph.errors import (
+    ExternalDataNotAllowed,
+    MalformedQuery,
+    QueryTooLarge,
+    UpdateNotAllowed,
+)
+
+
+def _nodes(node: Any) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for value in node:
+            yield from _nodes(value)
+
+
+def parse(query: str) -> Any:
+    """Parse a query into its algebra; updates and syntax errors raise with the parser's message."""
+    try:
+        return translateQuery(parseQuery(query))
+    except ParseException as error:
+        if _is_update(query):
+            raise UpdateNotAllowed(
+                "this endpoint is read-only: SPARQL updates are not accepted"
+            ) from error
+        raise MalformedQuery(f"the query does not parse: {error}") from error
+    except RecursionError as error:
+        raise MalformedQuery("the query is nested too deeply to parse") from error
+    except Exception as error:
+        raise MalformedQuery(f"the query cannot be read: {error}") from error
+
+
+def _is_update(query: str) -> bool:
+    try:
+        parseUpdate(query)
+    except Exception:
+        return False
+    return True
+
+
+def check(query: str, local_graphs: Collection[str], max_length: int = 20_000) -> str:
+    """Refuse what must not run; return the query form (SelectQuery, ConstructQuery, ...)."""
+    if len(query) > max_length:
+        raise QueryTooLarge(f"the query is {len(query)} characters long; the limit is {max_length}")
+    if not query.strip():
+        raise MalformedQuery("the query is empty")
+    algebra = parse(query).algebra
+    for node in _nodes(algebra):
+        if node.name == "ServiceGraphPattern":
+            raise ExternalDataNotAllowed(
+                f"SERVICE <{node.get('term')}> would fetch data from elsewhere; not allowed here"
+            )
+    for clause in algebra.get("datasetClause") or ():
+        graph = str(clause.get("default") or clause.get("named"))
+        if graph not in local_graphs:
+            raise ExternalDataNotAllowed(
+                f"FROM <{graph}> names a graph this dataset does not hold (see /sparql)"
+            )
+    return str(algebra.name)

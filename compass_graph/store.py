@@ -1,0 +1,213 @@
+"""Where the graph lives: an embedded Oxigraph store on disk, or any remote SPARQL 1.1 endpoint.
+
+Both answer ``execute(query, ...)`` with a ``Result`` in canonical form (SPARQL JSON or N-Triples),
+so everything above them works the same on either.
+"""
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from compass_graph.errors import MalformedQuery, StoreTimeout, StoreUnavailable
+from compass_graph.formats import Result
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+STORE_FOLDER = "store"
+
+
+class Store(Protocol):
+    """What the query layer needs from a store."""
+
+    def execute(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        row_cap: int = 10_000,
+    ) -> Result:
+        """Run a read-only query and return its answer in canonical form."""
+        ...
+
+
+def term_json(term: Any) -> dict[str, str]:
+    """Return an RDF term in the SPARQL 1.1 JSON results form."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        entry = {"type": "literal", "value": term.value}
+        if term.language:
+            entry["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            entry["datatype"] = term.datatype.value
+        return entry
+    raise TypeError(f"cannot write {term!r} as a SPARQL JSON term")
+
+
+def to_result(answer: Any, row_cap: int) -> Result:
+    """Turn a pyoxigraph answer into a canonical Result, keeping at most ``row_cap`` rows."""
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("boolean", json.dumps({"head": {}, "boolean": bool(answer)}).encode())
+    if isinstance(answer, ox.QuerySolutions):
+        names = [variable.value for variable in answer.variables]
+        bindings, truncated = _capped(answer, row_cap)
+        rows = [
+            {name: term_json(row[name]) for name in names if row[name] is not None}
+            for row in bindings
+        ]
+        body = {"head": {"vars": names}, "results": {"bindings": rows}}
+        return Result(
+            "solutions", json.dumps(body, ensure_ascii=False).encode(), len(rows), truncated
+        )
+    triples, truncated = _capped(answer, row_cap)
+    body_bytes = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return Result("graph", body_bytes, len(triples), truncated)
+
+
+def _capped(items: Iterable[Any], cap: int) -> tuple[list[Any], bool]:
+    kept: list[Any] = []
+    for item in items:
+        if len(kept) == cap:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
+class EmbeddedStore:
+    """An Oxigraph store in this process; the default graph is the union of the named graphs."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, path: Path) -> "EmbeddedStore":
+        """Open a store written by the build, read-only."""
+        if not path.is_dir():
+            raise StoreUnavailable(f"no store at {path}: run 'compass-graph build' first")
+        return cls(ox.Store.read_only(str(path)))
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> "EmbeddedStore":
+        """Hold the given quads in memory."""
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return cls(store)
+
+    def execute(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        row_cap: int = 10_000,
+    ) -> Result:
+        """Run a read-only query against the store."""
+        options: dict[str, Any] = {"use_default_graph_as_union": not default_graphs}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        try:
+            return to_result(self.store.query(query, **options), row_cap)
+        except SyntaxError as error:
+            raise MalformedQuery(str(error)) from error
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Yield every quad of the store."""
+        return iter(self.store.quads_for_pattern(None, None, None, None))
+
+
+def write_store(path: Path, quads: Iterable[ox.Quad]) -> None:
+    """Write the quads into a new on-disk store at ``path``, which must not exist yet."""
+    store = ox.Store(str(path))
+    store.bulk_extend(quads)
+    store.optimize()
+    store.flush()
+    del store
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint elsewhere, optionally with a Graph Store endpoint for loading."""
+
+    def __init__(self, query_url: str, store_url: str | None = None, timeout: float = 10.0) -> None:
+        self.query_url = query_url
+        self.store_url = store_url
+        self.timeout = timeout
+
+    def execute(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        row_cap: int = 10_000,
+    ) -> Result:
+        """Send a read-only query to the endpoint and read its answer."""
+        client = SPARQLWrapper(self.query_url)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setTimeout(int(max(self.timeout, 1)))
+        client.setQuery(query)
+        for iri in default_graphs:
+            client.addDefaultGraph(iri)
+        for iri in named_graphs:
+            client.addNamedGraph(iri)
+        graph_query = client.queryType in ("CONSTRUCT", "DESCRIBE")
+        client.setReturnFormat(TURTLE if graph_query else JSON)
+        body = self._fetch(client)
+        try:
+            if graph_query:
+                return to_result(ox.parse(body, format=ox.RdfFormat.TURTLE), row_cap)
+            return to_result(
+                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), row_cap
+            )
+        except (SyntaxError, ValueError) as error:
+            raise StoreUnavailable(
+                f"the store at {self.query_url} sent an unreadable answer: {error}"
+            ) from error
+
+    def _fetch(self, client: SPARQLWrapper) -> bytes:
+        try:
+            response = client.query().response
+            return bytes(response.read())
+        except TimeoutError as error:
+            raise StoreTimeout(
+                f"the store at {self.query_url} did not answer in {self.timeout} s"
+            ) from error
+        except urllib.error.HTTPError as error:
+            message = error.read().decode("utf-8", "replace")[:500]
+            if error.code == 400:
+                raise MalformedQuery(message) from error
+            raise StoreUnavailable(
+                f"the store at {self.query_url} answered {error.code}: {message}"
+            ) from error
+        except (urllib.error.URLError, SPARQLWrapperException, OSError) as error:
+            raise StoreUnavailable(
+                f"the store at {self.query_url} cannot be reached: {error}"
+            ) from error
+
+    def put_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace one named graph through the SPARQL 1.1 Graph Store Protocol."""
+        if not self.store_url:
+            raise StoreUnavailable("no Graph Store URL is configured for loading")
+        url = f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}"
+        request = urllib.request.Request(
+            url, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except (urllib.error.URLError, OSError) as error:
+            raise StoreUnavailable(
+                f"loading graph {graph} into {self.store_url} failed: {error}"
+            ) from error

@@ -1,0 +1,126 @@
+"""Run queries in worker processes that can be killed, so a wall-clock limit really stops work.
+
+Neither Oxigraph's Python API nor rdflib can cancel a running query. Each worker process opens
+the store read-only and answers one query at a time over a pipe; when a query runs past the limit
+the worker is killed and a fresh one takes its place.
+"""
+
+import multiprocessing
+import queue
+import threading
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from compass_graph import errors
+from compass_graph.errors import CompassError, QueryTimeout, StoreUnavailable
+from compass_graph.formats import Result
+from compass_graph.store import EmbeddedStore
+
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+def _serve(connection: Connection, store_path: str) -> None:
+    """Answer queries from the pipe until it closes (runs in the worker process)."""
+    store = EmbeddedStore.open(Path(store_path))
+    while True:
+        try:
+            query, default_graphs, named_graphs, row_cap = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = store.execute(
+                query, default_graphs=default_graphs, named_graphs=named_graphs, row_cap=row_cap
+            )
+            connection.send(("ok", result))
+        except CompassError as error:
+            connection.send(("error", (type(error).__name__, error.message)))
+        except Exception as error:
+            connection.send(("error", ("StoreUnavailable", f"the query failed: {error}")))
+
+
+class _Worker:
+    def __init__(self, store_path: Path) -> None:
+        self.connection, child = _CONTEXT.Pipe()
+        self.process: BaseProcess = _CONTEXT.Process(
+            target=_serve, args=(child, str(store_path)), daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+class WorkerPool:
+    """A fixed number of worker processes over one read-only store, with a per-query time limit."""
+
+    def __init__(self, store_path: Path, size: int = 2, timeout: float = 10.0) -> None:
+        if not store_path.is_dir():
+            raise StoreUnavailable(f"no store at {store_path}: run 'compass-graph build' first")
+        self.store_path = store_path
+        self.timeout = timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.replaced = 0
+        for _ in range(size):
+            self._idle.put(_Worker(store_path))
+
+    def execute(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        row_cap: int = 10_000,
+    ) -> Result:
+        """Run a query in a worker; kill the worker if it runs past the time limit."""
+        try:
+            worker: _Worker | None = self._idle.get(timeout=self.timeout)
+        except queue.Empty as error:
+            raise QueryTimeout(f"every query worker stayed busy for {self.timeout} s") from error
+        try:
+            assert worker is not None
+            worker.connection.send((query, list(default_graphs), list(named_graphs), row_cap))
+            if not worker.connection.poll(self.timeout):
+                self._replace(worker)
+                worker = None
+                raise QueryTimeout(
+                    f"the query ran past the limit of {self.timeout} s and was stopped"
+                )
+            status, payload = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError) as error:
+            self._replace(worker)
+            worker = None
+            raise StoreUnavailable(
+                "a query worker stopped unexpectedly; it has been replaced"
+            ) from error
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if status == "ok":
+            return payload  # type: ignore[no-any-return]
+        name, message = payload
+        raise getattr(errors, name, StoreUnavailable)(message)
+
+    def _replace(self, worker: _Worker | None) -> None:
+        if worker is not None:
+            worker.stop()
+        with self._lock:
+            self.replaced += 1
+            if not self._closed:
+                self._idle.put(_Worker(self.store_path))
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
