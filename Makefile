@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate run test lint format typecheck wheel clean
+.PHONY: help install build validate run serve-production test lint format typecheck wheel clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,8 +24,11 @@ build: $(STAMP) ## Build and validate the graph into dist/
 validate: $(STAMP) ## Validate data/ against the shapes without writing dist/
 	$(BIN)/compass-graph validate
 
-run: build ## Build, validate and show the graph's summary
-	$(BIN)/compass-graph summary
+run: build ## Build, validate and serve the graph on http://127.0.0.1:5000
+	$(BIN)/compass-graph serve --host 127.0.0.1 --port 5000
+
+serve-production: build ## Serve with gunicorn, several worker processes
+	$(BIN)/compass-graph serve --production --processes 2 --host 127.0.0.1 --port 5000
 
 test: $(STAMP) ## Run every test, the linter and the type checker
 	$(BIN)/pytest

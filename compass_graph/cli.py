@@ -1,4 +1,4 @@
-"""The command line: ``compass-graph build | validate | summary | import-catalogue``."""
+"""The command line: build, validate, summary, import-catalogue, query, sparql, serve, load."""
 
 import argparse
 import json
@@ -10,10 +10,15 @@ from pathlib import Path
 from compass_graph import paths
 from compass_graph.build import DEFAULT_OUT_DIR, build, check
 from compass_graph.catalogue import import_catalogue
+from compass_graph.endpoint import Endpoint, Settings
 from compass_graph.errors import CompassError
+from compass_graph.formats import FORMAT_NAMES, Result, format_table, plain_rows, render
 from compass_graph.loader import load
 from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.store import RemoteStore, load_into
 from compass_graph.summary import format_summary
+
+STORE_DEFAULT = str(DEFAULT_OUT_DIR / "store")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +60,77 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--url", help="where the catalogue was published")
     command.add_argument("--date", help="the catalogue's date, YYYY-MM-DD")
     command.set_defaults(run=_import_catalogue)
+
+    command = commands.add_parser("query", help="run a canned query from queries/")
+    command.add_argument("name", help="the query's name, e.g. involve_phase")
+    command.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter")
+    _add_answer_options(command)
+    command.set_defaults(run=_query)
+
+    command = commands.add_parser("sparql", help="run a SPARQL query")
+    command.add_argument("query", help="the query text")
+    _add_answer_options(command)
+    command.set_defaults(run=_sparql)
+
+    command = commands.add_parser("serve", help="serve the graph over HTTP")
+    command.add_argument("--host", default="127.0.0.1")
+    command.add_argument("--port", type=int, default=5000)
+    command.add_argument("--store", default=os.environ.get("COMPASS_STORE", STORE_DEFAULT))
+    command.add_argument(
+        "--production", action="store_true", help="run gunicorn, not Flask's server"
+    )
+    command.add_argument("--processes", type=int, default=2, help="gunicorn worker processes")
+    command.set_defaults(run=_serve)
+
+    command = commands.add_parser("load", help="push a build into a remote SPARQL store")
+    command.add_argument("--store", required=True, help="the Graph Store Protocol URL to PUT into")
+    command.add_argument("--dist", type=Path, default=DEFAULT_OUT_DIR, help="build output folder")
+    command.set_defaults(run=_load)
     return parser
+
+
+def _add_answer_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", default="table", choices=["table", *FORMAT_NAMES])
+    command.add_argument("--store", default=os.environ.get("COMPASS_STORE", STORE_DEFAULT))
+
+
+def _open(store: str) -> Endpoint:
+    return Endpoint.open(Settings(store=store, workers=0))
+
+
+def _print(result: Result, format_name: str) -> int:
+    if format_name == "table":
+        if result.kind == "solutions":
+            print(format_table(plain_rows(result)))
+        else:
+            print(render(result, "text/turtle").decode())
+    else:
+        sys.stdout.write(render(result, FORMAT_NAMES[format_name]).decode())
+    if result.truncated:
+        print(f"(cut at {result.rows} rows)", file=sys.stderr)
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    values = dict(item.partition("=")[::2] for item in args.param)
+    return _print(_open(args.store).run(args.name, values), args.format)
+
+
+def _sparql(args: argparse.Namespace) -> int:
+    return _print(_open(args.store).sparql(args.query), args.format)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from api.server import serve
+
+    serve(args.host, args.port, args.store, production=args.production, processes=args.processes)
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    graphs = load_into(RemoteStore(args.store, args.store), args.dist / "wijkkompas.trig")
+    print(f"{len(graphs)} named graphs loaded into {args.store}")
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -22,6 +22,10 @@ from compass_graph.store import EmbeddedStore, RemoteStore, Store
 from compass_graph.workers import WorkerPool
 
 
+# A graph no store holds: naming it as the only graph of a part of the dataset leaves that part empty.
+EMPTY_GRAPH = "urn:x-compass-graph:empty"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the graph is and how much a query may take."""
@@ -107,9 +111,16 @@ class Endpoint:
     def sparql(
         self, query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
     ) -> Result:
-        """Check and run a user's SPARQL query."""
-        safety.check(query, self.graph_sizes(), self.settings.max_query_length)
-        return self._execute(query, tuple(default_graphs), tuple(named_graphs))
+        """Check and run a user's SPARQL query over the dataset the protocol or the query names."""
+        named_in_query = safety.check(query, self.graph_sizes(), self.settings.max_query_length)
+        if default_graphs or named_graphs:
+            dataset = safety.QueryDataset(tuple(default_graphs), tuple(named_graphs))
+        else:
+            dataset = named_in_query
+        if not dataset.given:
+            return self._execute(query, (), ())
+        # A dataset that is named leaves out what it does not name, the default graph included.
+        return self._execute(query, dataset.default or (EMPTY_GRAPH,), dataset.named or (EMPTY_GRAPH,))
 
     def run(self, name: str, values: Mapping[str, Any]) -> Result:
         """Run a canned query with its parameters; unknown ids give ResourceNotFound."""

@@ -143,3 +143,22 @@ def plain_rows(result: Result) -> list[dict[str, str]]:
         {name: term["value"] for name, term in binding.items()}
         for binding in body["results"]["bindings"]
     ]
+
+
+def format_table(rows: list[dict[str, str]], width: int = 60) -> str:
+    """Render plain rows as an aligned text table, cutting long cells."""
+    if not rows:
+        return "(no rows)"
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    cells = [[_cut(row.get(column, ""), width) for column in columns] for row in rows]
+    widths = [
+        max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)
+    ]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -6,6 +6,7 @@ may only name graphs this dataset holds.
 """
 
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pyparsing import ParseException, ParseResults
@@ -55,8 +56,21 @@ def _is_update(query: str) -> bool:
     return True
 
 
-def check(query: str, local_graphs: Collection[str], max_length: int = 20_000) -> str:
-    """Refuse what must not run; return the query form (SelectQuery, ConstructQuery, ...)."""
+@dataclass(frozen=True)
+class QueryDataset:
+    """The graphs a query names itself with FROM and FROM NAMED."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    @property
+    def given(self) -> bool:
+        """Say whether the query names any graph."""
+        return bool(self.default or self.named)
+
+
+def check(query: str, local_graphs: Collection[str], max_length: int = 20_000) -> QueryDataset:
+    """Refuse what must not run; return the dataset the query names itself."""
     if len(query) > max_length:
         raise QueryTooLarge(f"the query is {len(query)} characters long; the limit is {max_length}")
     if not query.strip():
@@ -67,10 +81,12 @@ def check(query: str, local_graphs: Collection[str], max_length: int = 20_000) -
             raise ExternalDataNotAllowed(
                 f"SERVICE <{node.get('term')}> would fetch data from elsewhere; not allowed here"
             )
+    default, named = [], []
     for clause in algebra.get("datasetClause") or ():
         graph = str(clause.get("default") or clause.get("named"))
         if graph not in local_graphs:
             raise ExternalDataNotAllowed(
                 f"FROM <{graph}> names a graph this dataset does not hold (see /sparql)"
             )
-    return str(algebra.name)
+        (default if clause.get("default") else named).append(graph)
+    return QueryDataset(tuple(default), tuple(named))

@@ -211,3 +211,13 @@ class RemoteStore:
             raise StoreUnavailable(
                 f"loading graph {graph} into {self.store_url} failed: {error}"
             ) from error
+
+
+def load_into(store: RemoteStore, trig: Path) -> list[str]:
+    """Push every named graph of a build's TriG dump into a remote store; return their names."""
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in ox.parse(path=trig, format=ox.RdfFormat.TRIG):
+        by_graph.setdefault(str(quad.graph_name.value), []).append(quad.triple)
+    for graph, triples in sorted(by_graph.items()):
+        store.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    return sorted(by_graph)

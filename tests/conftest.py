@@ -1,10 +1,15 @@
 """Shared fixtures: the real data loaded once, and a real build written to a temporary folder."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from rdflib import Graph
+from werkzeug.test import TestResponse
 
+from api import create_app
 from compass_graph.build import BuildResult, build
 from compass_graph.loader import LoadedData, load
 from compass_graph.validate import union_graph
@@ -35,3 +40,38 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 def published(built: BuildResult) -> Graph:
     """The published graph, read back from the build's N-Triples dump."""
     return Graph().parse(built.out_dir / "wijkkompas.nt", format="nt")
+
+
+@pytest.fixture(scope="session")
+def store_path(built: BuildResult) -> Path:
+    """The on-disk store of the real build."""
+    return built.out_dir / "store"
+
+
+@pytest.fixture(scope="session")
+def app(store_path: Path) -> Iterator[Flask]:
+    """The real app over the real build, with one query worker process."""
+    application = create_app({"STORE": str(store_path), "WORKERS": 1, "TIMEOUT": 10})
+    yield application
+    application.extensions["compass"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the real app."""
+    return app.test_client()
+
+
+def assert_error_shape(
+    response: TestResponse, status: int, code: str | None = None
+) -> dict[str, object]:
+    """Check the one error shape and return its body."""
+    assert response.status_code == status, response.data[:500]
+    body = response.get_json()
+    assert set(body) == {"error", "message", "status"}
+    assert body["status"] == status
+    assert body["message"]
+    if code:
+        assert body["error"] == code
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    return dict(body)

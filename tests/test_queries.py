@@ -1,0 +1,140 @@
+"""The canned queries: every file parses, runs and is documented; parameters bind only as terms."""
+
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from compass_graph import paths
+from compass_graph.errors import QueryDefinitionError, QueryParameterError
+from compass_graph.queries import load_queries, load_query, where_brace, with_values
+from tests.conftest import assert_error_shape
+
+QUERIES = load_queries()
+
+
+def test_there_are_at_least_fifteen_queries() -> None:
+    assert len(QUERIES) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_runs_with_its_example_values_and_returns_rows(
+    client: FlaskClient, name: str
+) -> None:
+    query = QUERIES[name]
+    values = {p.name: p.example for p in query.parameters if p.example is not None}
+    accept = "application/json" if query.form == "SELECT" else "text/turtle"
+    response = client.get(f"/api/queries/{name}", query_string=values, headers={"Accept": accept})
+    assert response.status_code == 200, response.data[:300]
+    if query.form == "SELECT":
+        rows = response.get_json()["rows"]
+        assert rows or name == "cross_phase_dependencies"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_is_listed_in_the_readme(name: str) -> None:
+    assert f"`{name}`" in (paths.QUERIES_DIR.parent / "README.md").read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sample.rq"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = "#+ summary: S\n#+ summary_nl: S\n#+ description: D\n#+ description_nl: D\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "no '#+' header"),
+        ("#+ summary: [unclosed\nSELECT * WHERE {}", "not valid YAML"),
+        ("#+ summary: S\nSELECT * WHERE {}", "summary_nl"),
+        (
+            HEADER + "#+ params:\n#+   x:\n#+     type: colour\nSELECT * WHERE { ?x ?p ?o }",
+            "type 'colour'",
+        ),
+        (
+            HEADER + "#+ params:\n#+   x:\n#+     type: string\nSELECT * { ?x ?p ?o }",
+            "explicit WHERE",
+        ),
+        (HEADER + "PREFIX a: <http://a/>", "no SELECT"),
+    ],
+)
+def test_a_bad_header_fails_loudly(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(QueryDefinitionError, match=re.escape(message)):
+        load_query(write(tmp_path, text))
+
+
+def test_values_are_bound_at_the_start_of_the_where_clause() -> None:
+    query = 'CONSTRUCT { ?s ?p "WHERE {" } # WHERE {\nWHERE { ?s ?p ?o }'
+    position = where_brace(query)
+    assert query[position - 6 : position + 1] == "WHERE {" and position > query.index("\n")
+    import pyoxigraph as ox
+
+    bound = with_values(query, {"s": ox.NamedNode("http://example.org/a")})
+    assert bound.endswith("WHERE { VALUES (?s) { (<http://example.org/a>) }  ?s ?p ?o }")
+
+
+HOSTILE = [
+    '"} } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o',
+    "R1.01> } UNION { ?s ?p ?o",
+    "../../etc/passwd",
+    "R1.01\n} #",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_ids_are_refused_before_any_query(client: FlaskClient, value: str) -> None:
+    response = client.get("/api/queries/involve_knooppunt", query_string={"knooppunt": value})
+    assert_error_shape(response, 400, "bad_parameter")
+
+
+def test_a_hostile_string_stays_one_literal() -> None:
+    query = QUERIES["involve_phase"]
+    with pytest.raises(QueryParameterError):
+        query.bind({"phase": "1 } . ?s ?p ?o . {"})
+    lang = next(p for p in query.parameters if p.name == "lang")
+    with pytest.raises(QueryParameterError):
+        lang.term('nl" } UNION { ?s ?p ?o', "https://w3id.org/wijkkompas/")
+
+
+def test_unknown_query_and_unknown_id_are_404(client: FlaskClient) -> None:
+    assert_error_shape(client.get("/api/queries/no_such_query"), 404, "query_not_found")
+    response = client.get("/api/queries/upstream", query_string={"knooppunt": "R9.99"})
+    assert_error_shape(response, 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [{}, {"knooppunt": "R1.01", "colour": "red"}, {"knooppunt": "R1.01", "lang": "de"}],
+    ids=["missing", "unknown", "not-allowed"],
+)
+def test_bad_parameters_are_400(client: FlaskClient, query_string: dict[str, str]) -> None:
+    assert_error_shape(
+        client.get("/api/queries/upstream", query_string=query_string), 400, "bad_parameter"
+    )
+
+
+def test_the_catalogue_lists_every_query_with_its_parameters(client: FlaskClient) -> None:
+    listed = {q["name"]: q for q in client.get("/api/queries").get_json()["queries"]}
+    assert set(listed) == set(QUERIES)
+    assert listed["upstream"]["parameters"][0]["name"] == "knooppunt"
+    assert listed["upstream"]["summary"]["nl"]
+
+
+def test_the_openapi_document_covers_every_query(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    for name in QUERIES:
+        assert f"/api/queries/{name}" in document["paths"]
+
+
+def test_the_query_catalogue_is_rdf_in_the_graph(client: FlaskClient) -> None:
+    query = """PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX schema: <https://schema.org/>
+    SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a sh:SPARQLExecutable ; schema:keywords ?k ; sh:select ?text }"""
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+    count = int(response.data.decode().splitlines()[1])
+    assert count == sum(1 for q in QUERIES.values() if q.form == "SELECT")
