@@ -21,8 +21,7 @@ from compass_graph.queries import CannedQuery, find, load_queries
 from compass_graph.store import EmbeddedStore, RemoteStore, Store
 from compass_graph.workers import WorkerPool
 
-
-# A graph no store holds: naming it as the only graph of a part of the dataset leaves that part empty.
+# A graph no store holds: naming only it for a part of the dataset leaves that part empty.
 EMPTY_GRAPH = "urn:x-compass-graph:empty"
 
 
@@ -95,10 +94,11 @@ class Endpoint:
             remote = RemoteStore(settings.store, settings.graph_store_url, settings.timeout)
             return cls(remote, settings)
         path = Path(settings.store)
+        base_iri = f"{settings.base}sparql"
         store: Store = (
-            WorkerPool(path, settings.workers, settings.timeout)
+            WorkerPool(path, settings.workers, settings.timeout, base_iri)
             if settings.workers > 0
-            else EmbeddedStore.open(path)
+            else EmbeddedStore.open(path, base_iri)
         )
         return cls(store, settings, read_build(path))
 
@@ -120,7 +120,8 @@ class Endpoint:
         if not dataset.given:
             return self._execute(query, (), ())
         # A dataset that is named leaves out what it does not name, the default graph included.
-        return self._execute(query, dataset.default or (EMPTY_GRAPH,), dataset.named or (EMPTY_GRAPH,))
+        default = dataset.default or (EMPTY_GRAPH,)
+        return self._execute(query, default, dataset.named or (EMPTY_GRAPH,))
 
     def run(self, name: str, values: Mapping[str, Any]) -> Result:
         """Run a canned query with its parameters; unknown ids give ResourceNotFound."""

@@ -106,7 +106,7 @@ class CannedQuery:
             if raw is None or str(raw).strip() == "":
                 raise QueryParameterError(f"{self.name} needs the parameter {parameter.name}")
             terms[parameter.name] = parameter.term(raw, base)
-        return with_values(self.text, terms)
+        return with_base(with_values(self.text, terms), base)
 
     def ids(self, values: Mapping[str, Any], base: str = DEFAULT_BASE) -> list[str]:
         """Return the IRIs the id parameters point to, so callers can check that they exist."""
@@ -115,6 +115,11 @@ class CannedQuery:
             for parameter in self.parameters
             if parameter.type in (*ID_KINDS, "thing")
         ]
+
+
+def with_base(query: str, base: str) -> str:
+    """Declare the dataset's base first, so relative IRIs in the query resolve as in the data."""
+    return f"BASE {ox.NamedNode(base)}\n{query}"
 
 
 def with_values(query: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
@@ -273,7 +278,7 @@ def catalogue_quads(
         statements: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
             (rdf_type, ox.NamedNode(SH + "SPARQLExecutable")),
             (rdf_type, ox.NamedNode(SH + kind)),
-            (ox.NamedNode(SH + text_property), ox.Literal(query.text)),
+            (ox.NamedNode(SH + text_property), ox.Literal(with_base(query.text, base))),
             (ox.NamedNode("https://schema.org/target"), target),
         ]
         statements += [

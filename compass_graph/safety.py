@@ -81,7 +81,8 @@ def check(query: str, local_graphs: Collection[str], max_length: int = 20_000) -
             raise ExternalDataNotAllowed(
                 f"SERVICE <{node.get('term')}> would fetch data from elsewhere; not allowed here"
             )
-    default, named = [], []
+    default: list[str] = []
+    named: list[str] = []
     for clause in algebra.get("datasetClause") or ():
         graph = str(clause.get("default") or clause.get("named"))
         if graph not in local_graphs:

@@ -84,17 +84,21 @@ def _capped(items: Iterable[Any], cap: int) -> tuple[list[Any], bool]:
 
 
 class EmbeddedStore:
-    """An Oxigraph store in this process; the default graph is the union of the named graphs."""
+    """An Oxigraph store in this process; the default graph is the union of the named graphs.
 
-    def __init__(self, store: ox.Store) -> None:
+    Relative IRIs in queries resolve against ``base_iri``, the endpoint's own address.
+    """
+
+    def __init__(self, store: ox.Store, base_iri: str | None = None) -> None:
         self.store = store
+        self.base_iri = base_iri
 
     @classmethod
-    def open(cls, path: Path) -> "EmbeddedStore":
+    def open(cls, path: Path, base_iri: str | None = None) -> "EmbeddedStore":
         """Open a store written by the build, read-only."""
         if not path.is_dir():
             raise StoreUnavailable(f"no store at {path}: run 'compass-graph build' first")
-        return cls(ox.Store.read_only(str(path)))
+        return cls(ox.Store.read_only(str(path)), base_iri)
 
     @classmethod
     def from_quads(cls, quads: Iterable[ox.Quad]) -> "EmbeddedStore":
@@ -112,7 +116,10 @@ class EmbeddedStore:
         row_cap: int = 10_000,
     ) -> Result:
         """Run a read-only query against the store."""
-        options: dict[str, Any] = {"use_default_graph_as_union": not default_graphs}
+        options: dict[str, Any] = {
+            "use_default_graph_as_union": not default_graphs,
+            "base_iri": self.base_iri,
+        }
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
         if named_graphs:

@@ -21,9 +21,9 @@ from compass_graph.store import EmbeddedStore
 _CONTEXT = multiprocessing.get_context("spawn")
 
 
-def _serve(connection: Connection, store_path: str) -> None:
+def _serve(connection: Connection, store_path: str, base_iri: str | None) -> None:
     """Answer queries from the pipe until it closes (runs in the worker process)."""
-    store = EmbeddedStore.open(Path(store_path))
+    store = EmbeddedStore.open(Path(store_path), base_iri)
     while True:
         try:
             query, default_graphs, named_graphs, row_cap = connection.recv()
@@ -41,10 +41,10 @@ def _serve(connection: Connection, store_path: str) -> None:
 
 
 class _Worker:
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, base_iri: str | None) -> None:
         self.connection, child = _CONTEXT.Pipe()
         self.process: BaseProcess = _CONTEXT.Process(
-            target=_serve, args=(child, str(store_path)), daemon=True
+            target=_serve, args=(child, str(store_path), base_iri), daemon=True
         )
         self.process.start()
         child.close()
@@ -58,17 +58,20 @@ class _Worker:
 class WorkerPool:
     """A fixed number of worker processes over one read-only store, with a per-query time limit."""
 
-    def __init__(self, store_path: Path, size: int = 2, timeout: float = 10.0) -> None:
+    def __init__(
+        self, store_path: Path, size: int = 2, timeout: float = 10.0, base_iri: str | None = None
+    ) -> None:
         if not store_path.is_dir():
             raise StoreUnavailable(f"no store at {store_path}: run 'compass-graph build' first")
         self.store_path = store_path
+        self.base_iri = base_iri
         self.timeout = timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
         self.replaced = 0
         for _ in range(size):
-            self._idle.put(_Worker(store_path))
+            self._idle.put(_Worker(store_path, base_iri))
 
     def execute(
         self,
@@ -113,7 +116,7 @@ class WorkerPool:
         with self._lock:
             self.replaced += 1
             if not self._closed:
-                self._idle.put(_Worker(self.store_path))
+                self._idle.put(_Worker(self.store_path, self.base_iri))
 
     def close(self) -> None:
         """Stop every worker."""

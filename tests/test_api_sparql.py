@@ -188,7 +188,8 @@ def test_outside_data_is_refused_before_execution(
 
 
 def test_from_a_graph_of_the_dataset_is_allowed(client: FlaskClient) -> None:
-    query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/wijkkompas/graph/process> WHERE { ?s ?p ?o }"
+    graph = "https://w3id.org/wijkkompas/graph/process"
+    query = f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"
     body = client.get("/sparql", query_string={"query": query}).get_json()
     assert 0 < int(body["results"]["bindings"][0]["n"]["value"]) < count(client)
 

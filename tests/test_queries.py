@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
@@ -72,8 +73,6 @@ def test_values_are_bound_at_the_start_of_the_where_clause() -> None:
     query = 'CONSTRUCT { ?s ?p "WHERE {" } # WHERE {\nWHERE { ?s ?p ?o }'
     position = where_brace(query)
     assert query[position - 6 : position + 1] == "WHERE {" and position > query.index("\n")
-    import pyoxigraph as ox
-
     bound = with_values(query, {"s": ox.NamedNode("http://example.org/a")})
     assert bound.endswith("WHERE { VALUES (?s) { (<http://example.org/a>) }  ?s ?p ?o }")
 
@@ -134,7 +133,8 @@ def test_the_openapi_document_covers_every_query(client: FlaskClient) -> None:
 
 def test_the_query_catalogue_is_rdf_in_the_graph(client: FlaskClient) -> None:
     query = """PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX schema: <https://schema.org/>
-    SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a sh:SPARQLExecutable ; schema:keywords ?k ; sh:select ?text }"""
+    SELECT (COUNT(DISTINCT ?q) AS ?n)
+    WHERE { ?q a sh:SPARQLExecutable ; schema:keywords ?k ; sh:select ?text }"""
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     count = int(response.data.decode().splitlines()[1])
     assert count == sum(1 for q in QUERIES.values() if q.form == "SELECT")

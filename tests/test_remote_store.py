@@ -1,0 +1,130 @@
+"""The remote-store path, on a real ``oxigraph serve`` at 127.0.0.1: same queries, same answers."""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from api import create_app
+from compass_graph.build import BuildResult
+from compass_graph.cli import main
+from compass_graph.endpoint import Endpoint, Settings
+from compass_graph.formats import Result
+from compass_graph.queries import load_queries
+from tests.conftest import assert_error_shape
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"oxigraph serve did not come up at {url}")
+
+
+@pytest.fixture(scope="module")
+def oxigraph(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real oxigraph server on a free port, loaded with the build through compass-graph load."""
+    url = f"http://127.0.0.1:{free_port()}"
+    location = tmp_path_factory.mktemp("oxigraph")
+    command = [
+        OXIGRAPH,
+        "serve",
+        "--location",
+        str(location),
+        "--bind",
+        url[7:],
+        "--union-default-graph",
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(url)
+        assert main(["load", "--store", f"{url}/store", "--dist", str(built.out_dir)]) == 0
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def embedded(built: BuildResult) -> Endpoint:
+    return Endpoint.open(Settings(store=str(built.out_dir / "store"), workers=0))
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph: str) -> Endpoint:
+    return Endpoint.open(Settings(store=f"{oxigraph}/query", timeout=10))
+
+
+def comparable(result: Result) -> object:
+    """A result as something equal for equal answers, whatever the order of rows."""
+    if result.kind == "graph":
+        return sorted(str(t) for t in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES))
+    body = json.loads(result.body)
+    if result.kind == "boolean":
+        return body["boolean"]
+    return sorted(json.dumps(row, sort_keys=True) for row in body["results"]["bindings"])
+
+
+QUERIES = load_queries()
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_canned_query_gives_the_same_answer_on_both_stores(
+    embedded: Endpoint, remote: Endpoint, name: str
+) -> None:
+    values = {p.name: p.example for p in QUERIES[name].parameters if p.example is not None}
+    here, there = embedded.run(name, values), remote.run(name, values)
+    assert here.kind == there.kind
+    assert comparable(here) == comparable(there)
+
+
+def test_the_named_graphs_arrive_intact(embedded: Endpoint, remote: Endpoint) -> None:
+    assert remote.graph_sizes() == embedded.graph_sizes()
+    assert len(remote.graph_sizes()) >= 15
+
+
+def test_the_app_serves_the_protocol_over_the_remote_store(oxigraph: str) -> None:
+    client = create_app({"STORE": f"{oxigraph}/query"}).test_client()
+    response = client.get(
+        "/sparql",
+        query_string={"query": "ASK { ?s a <https://w3id.org/wijkkompas/def/Knooppunt> }"},
+    )
+    assert response.get_json()["boolean"] is True
+    assert (
+        client.get("/api/queries/upstream", query_string={"knooppunt": "R4.06"}).status_code == 200
+    )
+    assert_error_shape(
+        client.get("/api/queries/upstream", query_string={"knooppunt": "R0.00"}), 404
+    )
+    assert_error_shape(
+        client.get("/sparql", query_string={"query": "ASK {"}), 400, "malformed_query"
+    )
+
+
+def test_a_store_that_is_down_gives_503_with_retry_after() -> None:
+    client = create_app(
+        {"STORE": f"http://127.0.0.1:{free_port()}/query", "TIMEOUT": 2}
+    ).test_client()
+    response = client.get("/api/queries/phases")
+    assert_error_shape(response, 503, "store_unavailable")
+    assert response.headers["Retry-After"]
