@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate run serve-production test lint format typecheck wheel clean
+.PHONY: help install build validate run serve-production bench test lint format typecheck wheel clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ test: $(STAMP) ## Run every test, the linter and the type checker
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+bench: build ## Measure ours against the Flask floor, oxigraph serve and rdflib-endpoint
+	$(BIN)/pip install --quiet --group bench
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP) ## Lint and check formatting
 	$(BIN)/ruff check .

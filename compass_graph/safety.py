@@ -5,8 +5,10 @@ The query is parsed and its algebra walked (never matched with a regex): updates
 may only name graphs this dataset holds.
 """
 
+import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pyparsing import ParseException, ParseResults
@@ -20,6 +22,8 @@ from compass_graph.errors import (
     QueryTooLarge,
     UpdateNotAllowed,
 )
+
+_PARSER_LOCK = threading.Lock()
 
 
 def _nodes(node: Any) -> Iterator[CompValue]:
@@ -69,25 +73,36 @@ class QueryDataset:
         return bool(self.default or self.named)
 
 
+@lru_cache(maxsize=2048)
+def inspect(query: str) -> tuple[tuple[str, ...], QueryDataset]:
+    """Return the SERVICE endpoints and the dataset a query names, reading it once per text."""
+    with _PARSER_LOCK:  # rdflib's parser keeps state: one parse at a time
+        algebra = parse(query).algebra
+    services = tuple(str(n.get("term")) for n in _nodes(algebra) if n.name == "ServiceGraphPattern")
+    default: list[str] = []
+    named: list[str] = []
+    for clause in algebra.get("datasetClause") or ():
+        if "default" in clause:
+            default.append(str(clause["default"]))
+        else:
+            named.append(str(clause["named"]))
+    return services, QueryDataset(tuple(default), tuple(named))
+
+
 def check(query: str, local_graphs: Collection[str], max_length: int = 20_000) -> QueryDataset:
     """Refuse what must not run; return the dataset the query names itself."""
     if len(query) > max_length:
         raise QueryTooLarge(f"the query is {len(query)} characters long; the limit is {max_length}")
     if not query.strip():
         raise MalformedQuery("the query is empty")
-    algebra = parse(query).algebra
-    for node in _nodes(algebra):
-        if node.name == "ServiceGraphPattern":
-            raise ExternalDataNotAllowed(
-                f"SERVICE <{node.get('term')}> would fetch data from elsewhere; not allowed here"
-            )
-    default: list[str] = []
-    named: list[str] = []
-    for clause in algebra.get("datasetClause") or ():
-        graph = str(clause.get("default") or clause.get("named"))
+    services, dataset = inspect(query)
+    for service in services:
+        raise ExternalDataNotAllowed(
+            f"SERVICE <{service}> would fetch data from elsewhere; not allowed here"
+        )
+    for graph in (*dataset.default, *dataset.named):
         if graph not in local_graphs:
             raise ExternalDataNotAllowed(
                 f"FROM <{graph}> names a graph this dataset does not hold (see /sparql)"
             )
-        (default if clause.get("default") else named).append(graph)
-    return QueryDataset(tuple(default), tuple(named))
+    return dataset
