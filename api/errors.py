@@ -1,6 +1,6 @@
 """One JSON shape for every error, and CORS headers on every response, errors included."""
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from compass_graph.errors import CompassError
@@ -36,6 +36,7 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unexpected failure answering %s %s", request.method, request.path)
     return error_response(
         500, "internal_error", "the server failed to answer; this is a fault of ours"
     )

@@ -1,10 +1,14 @@
 """``/api/queries``: the canned-query catalogue, each query as a REST call, and its OpenAPI."""
 
+import hashlib
+import json
+from functools import lru_cache
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from api.openapi import openapi_document
-from api.responses import choose_format, respond
-from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, plain_rows
+from api.responses import choose_format, finish, respond
+from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Result, plain_rows
 from compass_graph.queries import CannedQuery, find
 
 bp = Blueprint("queries", __name__, url_prefix="/api")
@@ -58,19 +62,15 @@ def run(name: str) -> Response:
     result = endpoint.run(name, values)
     if media != PLAIN_JSON or result.kind != "solutions":
         return respond(request, result, endpoint.build_id)
-    response = jsonify(
-        {
-            "query": name,
-            "build": endpoint.build_id,
-            "truncated": result.truncated,
-            "rows": plain_rows(result),
-        }
-    )
-    response.headers["Vary"] = "Accept"
-    if endpoint.build_id:
-        response.add_etag()
-        response.make_conditional(request)
-    return response
+    body, etag = _plain(result, name, endpoint.build_id)
+    return finish(request, Response(body, content_type=PLAIN_JSON), result, etag, endpoint.build_id)
+
+
+@lru_cache(maxsize=2048)
+def _plain(result: Result, name: str, build_id: str | None) -> tuple[bytes, str]:
+    document = {"query": name, "build": build_id, "truncated": result.truncated}
+    body = json.dumps({**document, "rows": plain_rows(result)}, ensure_ascii=False).encode()
+    return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
 @bp.get("/openapi.json")

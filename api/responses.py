@@ -1,5 +1,6 @@
 """Turn a query answer into an HTTP response: negotiated format, cache validators, row reporting."""
 
+import hashlib
 from functools import lru_cache
 
 from flask import Request, Response
@@ -9,8 +10,10 @@ from compass_graph.formats import FORMAT_NAMES, Result, content_type, negotiate,
 
 
 @lru_cache(maxsize=2048)
-def _rendered(result: Result, media_type: str) -> bytes:
-    return render(result, media_type)
+def rendered(result: Result, media_type: str) -> tuple[bytes, str]:
+    """Return a result rendered in ``media_type`` and its entity tag, computed once per answer."""
+    body = render(result, media_type)
+    return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
 def choose_format(request: Request, offers: list[str]) -> str:
@@ -34,7 +37,14 @@ def choose_format(request: Request, offers: list[str]) -> str:
 def respond(request: Request, result: Result, build_id: str | None) -> Response:
     """Render ``result`` in the format the client prefers, with ETag, Vary and row headers."""
     media = choose_format(request, result.offers)
-    response = Response(_rendered(result, media), content_type=content_type(media))
+    body, etag = rendered(result, media)
+    return finish(request, Response(body, content_type=content_type(media)), result, etag, build_id)
+
+
+def finish(
+    request: Request, response: Response, result: Result, etag: str, build_id: str | None
+) -> Response:
+    """Add Vary, the row headers and, for an immutable build, the cache validators."""
     response.headers["Vary"] = "Accept"
     response.headers["X-Compass-Rows"] = str(result.rows)
     if result.truncated:
@@ -42,6 +52,6 @@ def respond(request: Request, result: Result, build_id: str | None) -> Response:
     if build_id:
         response.headers["X-Compass-Build"] = build_id
         response.headers["Cache-Control"] = "public, max-age=300"
-        response.add_etag()
+        response.set_etag(etag)
         response.make_conditional(request)
     return response

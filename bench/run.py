@@ -2,7 +2,7 @@
 
 Targets, all on 127.0.0.1 and over the same build:
   floor     a bare Flask route returning a constant, under the same gunicorn command as ours
-  ours      `compass-graph serve --production` (gunicorn, worker processes, answers cached per build)
+  ours      `compass-graph serve --production` (gunicorn; answers cached per build)
   oxigraph  `oxigraph serve-read-only` (the native server) with the same data
   rdflib    rdflib-endpoint (the Python peer) with the same data
 
@@ -26,7 +26,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +39,9 @@ CANNED = [
     ("stakeholder_timeline", {"stakeholder": "woningcorporatie"}),
 ]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-FLOOR_APP = "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef floor():\n    return 'ok'\n"
+FLOOR_APP = (
+    "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef floor():\n    return 'ok'\n"
+)
 
 
 @dataclass
@@ -111,7 +112,9 @@ def load(port: int, paths: list[str], seconds: float, connections: int, accept: 
 
 
 def start(command: list[str], port: int, **options: object) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options)  # type: ignore[call-overload]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options
+    )  # type: ignore[call-overload]
     wait_for(port)
     return process
 
@@ -134,7 +137,9 @@ def our_paths() -> dict[str, list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
@@ -147,31 +152,82 @@ def main() -> None:
     accept = "application/sparql-results+json"
     try:
         (work / "floor_app.py").write_text(FLOOR_APP, encoding="utf-8")
-        gunicorn = [str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class", "gthread"]
+        gunicorn = [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+        ]
 
         port = free_port()
-        processes.append(start([*gunicorn, "--bind", f"127.0.0.1:{port}", "floor_app:app"], port, cwd=work))
+        processes.append(
+            start([*gunicorn, "--bind", f"127.0.0.1:{port}", "floor_app:app"], port, cwd=work)
+        )
         results["floor"] = {"constant": load(port, ["/"], args.seconds, args.connections, "*/*")}
 
         port = free_port()
-        command = [str(BIN / "compass-graph"), "serve", "--production", "--processes", "2", "--port", str(port)]
+        command = [
+            str(BIN / "compass-graph"),
+            "serve",
+            "--production",
+            "--processes",
+            "2",
+            "--port",
+            str(port),
+        ]
         processes.append(start(command, port, cwd=ROOT))
         time.sleep(2)  # let each gunicorn worker start its query worker processes
-        results["ours"] = {n: load(port, p, args.seconds, args.connections, accept) for n, p in our_paths().items()}
+        results["ours"] = {
+            n: load(port, p, args.seconds, args.connections, accept) for n, p in our_paths().items()
+        }
 
         port, location = free_port(), work / "oxigraph"
-        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dist / "wijkkompas.trig")], check=True, capture_output=True)
-        command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        subprocess.run(
+            [
+                str(BIN / "oxigraph"),
+                "load",
+                "--location",
+                str(location),
+                "--file",
+                str(dist / "wijkkompas.trig"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        command = [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
         processes.append(start(command, port))
-        results["oxigraph"] = {n: load(port, p, args.seconds, args.connections, accept) for n, p in sparql_paths("/query").items()}
+        results["oxigraph"] = {
+            n: load(port, p, args.seconds, args.connections, accept)
+            for n, p in sparql_paths("/query").items()
+        }
 
         rdflib_endpoint = shutil.which("rdflib-endpoint", path=str(BIN))
         if rdflib_endpoint:
             port = free_port()
-            command = [rdflib_endpoint, "serve", str(dist / "wijkkompas.trig"), "--host", "127.0.0.1", "--port", str(port)]
+            command = [
+                rdflib_endpoint,
+                "serve",
+                str(dist / "wijkkompas.trig"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ]
             processes.append(start(command, port))
             results["rdflib-endpoint"] = {
-                n: load(port, p, args.seconds, args.connections, accept) for n, p in sparql_paths("/").items()
+                n: load(port, p, args.seconds, args.connections, accept)
+                for n, p in sparql_paths("/").items()
             }
     finally:
         for process in processes:
@@ -182,11 +238,15 @@ def main() -> None:
 
 
 def report(results: dict[str, dict[str, Measurement]], args: argparse.Namespace) -> None:
-    print(f"\n{args.connections} connections, {args.seconds:g} s per workload, {os.cpu_count()} cores\n")
+    print(
+        f"\n{args.connections} connections, {args.seconds:g} s a workload, {os.cpu_count()} cores\n"
+    )
     print(f"{'target':<16} {'workload':<22} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7}")
     for target, workloads in results.items():
         for workload, m in workloads.items():
-            print(f"{target:<16} {workload:<22} {m.p50:8.2f} {m.p99:8.2f} {m.rate:8.0f} {m.errors:7d}")
+            print(
+                f"{target:<16} {workload:<22} {m.p50:8.2f} {m.p99:8.2f} {m.rate:8.0f} {m.errors:7d}"
+            )
     floor = results["floor"]["constant"]
     print("\nratios (ours vs the others, same workload):")
     for workload, ours in results["ours"].items():

@@ -125,12 +125,18 @@ class Endpoint:
 
     def run(self, name: str, values: Mapping[str, Any]) -> Result:
         """Run a canned query with its parameters; unknown ids give ResourceNotFound."""
+        key = ("run", name, tuple(sorted((k, str(v)) for k, v in values.items())))
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
         query = find(self.queries, name)
         text = query.bind(values, self.settings.base)
         for iri in query.ids(values, self.settings.base):
             if not self.exists(iri):
                 raise ResourceNotFound(f"there is no resource <{iri}>")
-        return self._execute(text, (), ())
+        answer = self._execute(text, (), ())
+        self.cache.put(key, answer)
+        return answer
 
     def exists(self, iri: str) -> bool:
         """Say whether the graph says anything about ``iri``."""
