@@ -5,10 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build validate run serve-production bench test lint format typecheck wheel clean
+.PHONY: help install assets build validate run serve-production bench test lint format typecheck wheel clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+SWAGGER_UI := api/static/vendor/swagger-ui
+SWAGGER_UI_VERSION := 5.35.0
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +19,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e . --group dev
 	touch $@
 
+$(SWAGGER_UI)/swagger-ui-bundle.js:
+	npm install --silent --no-audit --no-fund --prefix build/npm swagger-ui-dist@$(SWAGGER_UI_VERSION)
+	mkdir -p $(SWAGGER_UI)
+	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   build/npm/node_modules/swagger-ui-dist/swagger-ui.css $(SWAGGER_UI)/
+
+assets: $(SWAGGER_UI)/swagger-ui-bundle.js ## Install the web assets (Swagger UI) from the npm registry
+
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
-build: $(STAMP) ## Build and validate the graph into dist/
+build: $(STAMP) assets ## Build and validate the graph into dist/
 	$(BIN)/compass-graph build
 
 validate: $(STAMP) ## Validate data/ against the shapes without writing dist/
@@ -30,7 +41,7 @@ run: build ## Build, validate and serve the graph on http://127.0.0.1:5000
 serve-production: build ## Serve with gunicorn, several worker processes
 	$(BIN)/compass-graph serve --production --processes 2 --host 127.0.0.1 --port 5000
 
-test: $(STAMP) ## Run every test, the linter and the type checker
+test: $(STAMP) assets ## Run every test, the linter and the type checker
 	$(BIN)/pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

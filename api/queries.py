@@ -4,7 +4,7 @@ import hashlib
 import json
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from api.openapi import openapi_document
 from api.responses import choose_format, finish, respond
@@ -71,6 +71,12 @@ def _plain(result: Result, name: str, build_id: str | None) -> tuple[bytes, str]
     document = {"query": name, "build": build_id, "truncated": result.truncated}
     body = json.dumps({**document, "rows": plain_rows(result)}, ensure_ascii=False).encode()
     return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+
+@bp.get("/")
+def browse() -> str:
+    """Show the API in a browsable page."""
+    return render_template("api.html")
 
 
 @bp.get("/openapi.json")

@@ -138,3 +138,10 @@ def test_the_query_catalogue_is_rdf_in_the_graph(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     count = int(response.data.decode().splitlines()[1])
     assert count == sum(1 for q in QUERIES.values() if q.form == "SELECT")
+
+
+def test_the_api_page_loads_its_installed_assets(client: FlaskClient) -> None:
+    page = client.get("/api/")
+    assert page.status_code == 200
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.data.decode()):
+        assert client.get(asset).status_code == 200, asset
