@@ -1,10 +1,17 @@
 """The command line, run as a user runs it: exit codes and what it prints."""
 
+import json
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
+from compass_graph.build import BuildResult
 from compass_graph.cli import main
 from tests.conftest import TEST_DATA, VALID_MINIMAL
 
@@ -44,3 +51,77 @@ def test_summary_without_a_build_says_what_to_do(
 ) -> None:
     assert main(["summary", "--dist", str(tmp_path / "nothing")]) == 1
     assert "run 'compass-graph build' first" in capsys.readouterr().err
+
+
+def test_query_and_sparql_commands_print_answers(
+    built: BuildResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(built.out_dir / "store")
+    assert (
+        main(
+            [
+                "query",
+                "upstream",
+                "--param",
+                "knooppunt=R1.05",
+                "--param",
+                "lang=en",
+                "--store",
+                store,
+            ]
+        )
+        == 0
+    )
+    table = capsys.readouterr().out
+    assert "R1.04" in table and "rationale" in table.splitlines()[0]
+    assert (
+        main(
+            [
+                "sparql",
+                "ASK { ?s a <https://w3id.org/wijkkompas/def/Knooppunt> }",
+                "--format",
+                "json",
+                "--store",
+                store,
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["boolean"] is True
+    assert main(["query", "upstream", "--param", "knooppunt=R9.99", "--store", store]) == 1
+    assert "no resource" in capsys.readouterr().err
+
+
+def test_the_production_server_answers_over_real_http(built: BuildResult) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "compass_graph",
+        "serve",
+        "--production",
+        "--processes",
+        "2",
+        "--port",
+        str(port),
+        "--store",
+        str(built.out_dir / "store"),
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/api/queries/phases?lang=en"
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    rows = json.loads(response.read())["rows"]
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the production server did not come up"
+                time.sleep(0.2)
+        assert rows[0]["title"] == "Decision to start the neighbourhood approach"
+    finally:
+        server.terminate()
+        server.wait(10)
