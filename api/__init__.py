@@ -5,6 +5,7 @@ from typing import Any
 from flask import Flask
 
 from api import errors, queries, sparql
+from api.fastpath import ReplayCache
 from compass_graph.endpoint import Endpoint, Settings
 
 DEFAULTS: dict[str, Any] = {
@@ -41,7 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("COMPASS")
     app.config.from_mapping(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["compass"] = Endpoint.open(settings_from(app.config))
+    endpoint = Endpoint.open(settings_from(app.config))
+    app.extensions["compass"] = endpoint
+    if endpoint.build_id:  # an immutable build: replay answers to repeated requests
+        app.wsgi_app = ReplayCache(app.wsgi_app, int(app.config["CACHE_SIZE"]))  # type: ignore[method-assign]
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)

@@ -144,4 +144,5 @@ def test_the_api_page_loads_its_installed_assets(client: FlaskClient) -> None:
     page = client.get("/api/")
     assert page.status_code == 200
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page.data.decode()):
-        assert client.get(asset).status_code == 200, asset
+        with client.get(asset) as response:
+            assert response.status_code == 200, asset

@@ -1,0 +1,71 @@
+"""Serve repeated GET requests from ready-made responses, in front of Flask.
+
+A build never changes, so a GET that was answered once is answered the same way until the build
+changes: status, headers and body are kept and replayed without routing, negotiating or rendering
+again. Only successful answers that name their build are kept; anything else goes to Flask.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+Kept = tuple[str, list[tuple[str, str]], bytes]
+
+CACHED_PREFIXES = ("/sparql", "/api/queries/")
+MAX_BODY = 1 << 20
+
+
+class ReplayCache:
+    """WSGI middleware that replays kept answers to identical GET requests."""
+
+    def __init__(self, app: WSGIApp, size: int = 4096) -> None:
+        self.app = app
+        self.size = size
+        self._kept: OrderedDict[tuple[str, str, str], Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") != "GET" or not path.startswith(CACHED_PREFIXES):
+            return self.app(environ, start_response)
+        key = (path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+        if kept is None:
+            return self._answer_and_keep(key, environ, start_response)
+        status, headers, body = kept
+        etag = dict(headers).get("ETag")
+        if etag and environ.get("HTTP_IF_NONE_MATCH") == etag:
+            start_response("304 NOT MODIFIED", [h for h in headers if h[0] != "Content-Length"])
+            return [b""]
+        start_response(status, headers)
+        return [body]
+
+    def _answer_and_keep(
+        self, key: tuple[str, str, str], environ: Environ, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, *rest)
+
+        body = b"".join(self.app(environ, capture))
+        headers = captured.get("headers", [])
+        names = {name for name, _ in headers}
+        if (
+            captured.get("status", "").startswith("200")
+            and "X-Compass-Build" in names
+            and len(body) < MAX_BODY
+        ):
+            with self._lock:
+                self._kept[key] = (captured["status"], headers, body)
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return [body]
