@@ -15,7 +15,9 @@ def test_a_repeated_request_is_replayed_byte_for_byte(app: Flask, client: FlaskC
     again = client.get(url, headers={"Accept": "text/csv"})
     assert len(cache._kept) == kept
     assert again.data == first.data and again.headers == first.headers
-    not_modified = client.get(url, headers={"Accept": "text/csv", "If-None-Match": first.headers["ETag"]})
+    not_modified = client.get(
+        url, headers={"Accept": "text/csv", "If-None-Match": first.headers["ETag"]}
+    )
     assert not_modified.status_code == 304 and not_modified.data == b""
 
 
