@@ -18,7 +18,7 @@ from compass_graph.errors import ResourceNotFound
 from compass_graph.formats import Result
 from compass_graph.namespaces import DEFAULT_BASE
 from compass_graph.queries import CannedQuery, find, load_queries
-from compass_graph.store import EmbeddedStore, RemoteStore, Store
+from compass_graph.store import EmbeddedStore, QueryRequest, RemoteStore, Store
 from compass_graph.workers import WorkerPool
 
 # A graph no store holds: naming only it for a part of the dataset leaves that part empty.
@@ -154,17 +154,12 @@ class Endpoint:
     def _execute(
         self, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
     ) -> Result:
-        key = (query, default_graphs, named_graphs)
-        cached = self.cache.get(key)
+        request = QueryRequest(query, default_graphs, named_graphs, self.settings.row_cap)
+        cached = self.cache.get(request)
         if cached is not None:
             return cached
-        answer = self.store.execute(
-            query,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            row_cap=self.settings.row_cap,
-        )
-        self.cache.put(key, answer)
+        answer = self.store.execute(request)
+        self.cache.put(request, answer)
         return answer
 
     def close(self) -> None:

@@ -1,14 +1,15 @@
 """Where the graph lives: an embedded Oxigraph store on disk, or any remote SPARQL 1.1 endpoint.
 
-Both answer ``execute(query, ...)`` with a ``Result`` in canonical form (SPARQL JSON or N-Triples),
-so everything above them works the same on either.
+Both answer ``execute(QueryRequest)`` with a ``Result`` in canonical form (SPARQL JSON or
+N-Triples), so everything above them works the same on either.
 """
 
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,17 +24,20 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STORE_FOLDER = "store"
 
 
+@dataclass(frozen=True)
+class QueryRequest:
+    """A read-only query, the dataset it runs over, and how many rows it may return."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    row_cap: int = 10_000
+
+
 class Store(Protocol):
     """What the query layer needs from a store."""
 
-    def execute(
-        self,
-        query: str,
-        *,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-        row_cap: int = 10_000,
-    ) -> Result:
+    def execute(self, request: QueryRequest) -> Result:
         """Run a read-only query and return its answer in canonical form."""
         ...
 
@@ -107,25 +111,18 @@ class EmbeddedStore:
         store.bulk_extend(quads)
         return cls(store)
 
-    def execute(
-        self,
-        query: str,
-        *,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-        row_cap: int = 10_000,
-    ) -> Result:
+    def execute(self, request: QueryRequest) -> Result:
         """Run a read-only query against the store."""
         options: dict[str, Any] = {
-            "use_default_graph_as_union": not default_graphs,
+            "use_default_graph_as_union": not request.default_graphs,
             "base_iri": self.base_iri,
         }
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        if request.default_graphs:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+        if request.named_graphs:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
         try:
-            return to_result(self.store.query(query, **options), row_cap)
+            return to_result(self.store.query(request.query, **options), request.row_cap)
         except SyntaxError as error:
             raise MalformedQuery(str(error)) from error
 
@@ -151,32 +148,25 @@ class RemoteStore:
         self.store_url = store_url
         self.timeout = timeout
 
-    def execute(
-        self,
-        query: str,
-        *,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-        row_cap: int = 10_000,
-    ) -> Result:
+    def execute(self, request: QueryRequest) -> Result:
         """Send a read-only query to the endpoint and read its answer."""
         client = SPARQLWrapper(self.query_url)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setTimeout(int(max(self.timeout, 1)))
-        client.setQuery(query)
-        for iri in default_graphs:
+        client.setQuery(request.query)
+        for iri in request.default_graphs:
             client.addDefaultGraph(iri)
-        for iri in named_graphs:
+        for iri in request.named_graphs:
             client.addNamedGraph(iri)
         graph_query = client.queryType in ("CONSTRUCT", "DESCRIBE")
         client.setReturnFormat(TURTLE if graph_query else JSON)
         body = self._fetch(client)
         try:
             if graph_query:
-                return to_result(ox.parse(body, format=ox.RdfFormat.TURTLE), row_cap)
+                return to_result(ox.parse(body, format=ox.RdfFormat.TURTLE), request.row_cap)
             return to_result(
-                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), row_cap
+                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), request.row_cap
             )
         except (SyntaxError, ValueError) as error:
             raise StoreUnavailable(

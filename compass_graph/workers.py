@@ -8,7 +8,6 @@ the worker is killed and a fresh one takes its place.
 import multiprocessing
 import queue
 import threading
-from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from compass_graph import errors
 from compass_graph.errors import CompassError, QueryTimeout, StoreUnavailable
 from compass_graph.formats import Result
-from compass_graph.store import EmbeddedStore
+from compass_graph.store import EmbeddedStore, QueryRequest
 
 _CONTEXT = multiprocessing.get_context("spawn")
 
@@ -26,13 +25,11 @@ def _serve(connection: Connection, store_path: str, base_iri: str | None) -> Non
     store = EmbeddedStore.open(Path(store_path), base_iri)
     while True:
         try:
-            query, default_graphs, named_graphs, row_cap = connection.recv()
+            request = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            result = store.execute(
-                query, default_graphs=default_graphs, named_graphs=named_graphs, row_cap=row_cap
-            )
+            result = store.execute(request)
             connection.send(("ok", result))
         except CompassError as error:
             connection.send(("error", (type(error).__name__, error.message)))
@@ -73,14 +70,7 @@ class WorkerPool:
         for _ in range(size):
             self._idle.put(_Worker(store_path, base_iri))
 
-    def execute(
-        self,
-        query: str,
-        *,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-        row_cap: int = 10_000,
-    ) -> Result:
+    def execute(self, request: QueryRequest) -> Result:
         """Run a query in a worker; kill the worker if it runs past the time limit."""
         try:
             worker: _Worker | None = self._idle.get(timeout=self.timeout)
@@ -88,7 +78,7 @@ class WorkerPool:
             raise QueryTimeout(f"every query worker stayed busy for {self.timeout} s") from error
         try:
             assert worker is not None
-            worker.connection.send((query, list(default_graphs), list(named_graphs), row_cap))
+            worker.connection.send(request)
             if not worker.connection.poll(self.timeout):
                 self._replace(worker)
                 worker = None

@@ -1,5 +1,6 @@
 """Shared fixtures: the real data loaded once, and a real build written to a temporary folder."""
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def app(store_path: Path) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client of the real app."""
     return app.test_client()
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def assert_error_shape(

@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ import pytest
 
 from compass_graph.build import BuildResult
 from compass_graph.cli import main
-from tests.conftest import TEST_DATA, VALID_MINIMAL
+from tests.conftest import TEST_DATA, VALID_MINIMAL, free_port
 
 
 def test_build_then_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,9 +92,7 @@ def test_query_and_sparql_commands_print_answers(
 
 
 def test_the_production_server_answers_over_real_http(built: BuildResult) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [
         sys.executable,
         "-m",

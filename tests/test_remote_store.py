@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,9 @@ from compass_graph.cli import main
 from compass_graph.endpoint import Endpoint, Settings
 from compass_graph.formats import Result
 from compass_graph.queries import load_queries
-from tests.conftest import assert_error_shape
+from tests.conftest import assert_error_shape, free_port
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until_up(url: str, seconds: float = 20) -> None:
