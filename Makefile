@@ -49,7 +49,9 @@ test: $(STAMP) assets ## Run every test, the linter and the type checker
 
 bench: build ## Measure ours against the Flask floor, oxigraph serve and rdflib-endpoint
 	$(BIN)/pip install --quiet --group bench
-	$(BIN)/python bench/run.py
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py --connections 1
+	$(BIN)/python bench/run.py --connections 8
 
 lint: $(STAMP) ## Lint and check formatting
 	$(BIN)/ruff check .

@@ -8,8 +8,9 @@ Targets, all on 127.0.0.1 and over the same build:
 
 Each target answers the same requests: one SPARQL count over /sparql and three canned queries (sent
 to the peers as the SPARQL text compass-graph runs for them). A fixed number of client threads with
-keep-alive connections send requests for a fixed time; the run prints p50, p99 and requests per
-second, and the ratios the README records.
+keep-alive connections send requests for a fixed time (wrk where installed, which `make bench`
+does; Python threads otherwise); the run prints p50, p99 and requests per second, and the ratios
+the README records.
 
 Run with `make bench`; `python bench/run.py --seconds 5 --connections 8` to change the load.
 """
@@ -17,6 +18,7 @@ Run with `make bench`; `python bench/run.py --seconds 5 --connections 8` to chan
 import argparse
 import http.client
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -46,21 +48,10 @@ FLOOR_APP = (
 
 @dataclass
 class Measurement:
-    latencies: list[float]
-    seconds: float
+    p50: float  # milliseconds
+    p99: float  # milliseconds
+    rate: float  # requests per second
     errors: int
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.latencies) * 1000
-
-    @property
-    def p99(self) -> float:
-        return statistics.quantiles(self.latencies, n=100)[98] * 1000
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.seconds
 
 
 def free_port() -> int:
@@ -79,7 +70,46 @@ def wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
+WRK = shutil.which("wrk")
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
 def load(port: int, paths: list[str], seconds: float, connections: int, accept: str) -> Measurement:
+    """Load one server with GET requests for ``seconds``: with wrk where it is installed."""
+    if WRK and len(paths) == 1:
+        return load_with_wrk(port, paths[0], seconds, connections, accept)
+    return load_with_threads(port, paths, seconds, connections, accept)
+
+
+def load_with_wrk(
+    port: int, path: str, seconds: float, connections: int, accept: str
+) -> Measurement:
+    """Measure with wrk, a load generator in C that leaves the cores to the servers."""
+    command = [
+        WRK,
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "--latency",
+        "-H",
+        f"Accept: {accept}",
+        f"http://127.0.0.1:{port}{path}",
+    ]  # type: ignore[list-item]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    percentiles = {
+        match[0]: float(match[1]) * WRK_UNITS[match[2]]
+        for match in re.findall(r"^\s+(50|99)%\s+([0-9.]+)(us|ms|s)$", output, re.MULTILINE)
+    }
+    rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: ([0-9]+)", output)
+    return Measurement(
+        percentiles["50"], percentiles["99"], rate, int(errors.group(1)) if errors else 0
+    )
+
+
+def load_with_threads(
+    port: int, paths: list[str], seconds: float, connections: int, accept: str
+) -> Measurement:
     """Send GET requests from ``connections`` threads for ``seconds``; return what was measured."""
     latencies: list[float] = []
     errors = [0]
@@ -108,7 +138,10 @@ def load(port: int, paths: list[str], seconds: float, connections: int, accept: 
         thread.start()
     for thread in threads:
         thread.join()
-    return Measurement(latencies, time.monotonic() - began, errors[0])
+    elapsed = time.monotonic() - began
+    p50 = statistics.median(latencies) * 1000
+    p99 = statistics.quantiles(latencies, n=100)[98] * 1000
+    return Measurement(p50, p99, len(latencies) / elapsed, errors[0])
 
 
 def start(command: list[str], port: int, **options: object) -> subprocess.Popen[bytes]:
@@ -238,9 +271,9 @@ def main() -> None:
 
 
 def report(results: dict[str, dict[str, Measurement]], args: argparse.Namespace) -> None:
-    print(
-        f"\n{args.connections} connections, {args.seconds:g} s a workload, {os.cpu_count()} cores\n"
-    )
+    generator = "wrk" if WRK else "Python threads"
+    setting = f"{args.connections} connections ({generator}), {args.seconds:g} s a workload"
+    print(f"\n{setting}, {os.cpu_count()} cores\n")
     print(f"{'target':<16} {'workload':<22} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7}")
     for target, workloads in results.items():
         for workload, m in workloads.items():
