@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from compass_graph import paths
 from compass_graph.dependencies import dependency_graph, find_cycle
@@ -58,11 +58,10 @@ def check(data: LoadedData) -> tuple[ValidationReport, Graph]:
 
 
 def _cycle_records(data: LoadedData, digraph: Any, cycle: list[str]) -> str:
-    nodes = {attributes["code"]: node for node, attributes in digraph.nodes(data=True)}
     lines = []
     for prerequisite, dependent in itertools.pairwise(cycle):
-        record = digraph.edges[nodes[prerequisite], nodes[dependent]]["record"]
-        file, line = data.locate(record)
+        record = digraph.edges[prerequisite, dependent]["record"]
+        file, line = data.locate(URIRef(record))
         lines.append(f"  {file}:{line}: {dependent} requires {prerequisite} ({record})")
     return "\n".join(lines)
 

@@ -1,30 +1,91 @@
-"""The dependency graph of the knooppunten, as a networkx DiGraph, and the check that it is acyclic.
+"""The dependency graph of the knooppunten as a networkx DiGraph, and the check that it is acyclic.
 
-Edges run from prerequisite to dependent, so a topological order is a process order.
+Edges run from prerequisite to dependent, so a topological order is a process order. Nodes are
+keyed by knooppunt code and carry their IRI, phase, sporen and titles; edges carry the dependency
+record, its rationale and its sources. The graph is read with SPARQL, so it comes the same from the
+embedded store, a remote store, or an rdflib graph.
 """
+
+from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
 from rdflib import Graph
 
-from compass_graph.namespaces import WK
+from compass_graph.namespaces import PREFIXES
+
+Rows = list[dict[str, str]]
+Select = Callable[[str], Rows]
+
+NODES_QUERY = """
+SELECT ?knooppunt ?code ?phase ?titleNl ?titleEn
+       (GROUP_CONCAT(DISTINCT ?letter; separator="") AS ?sporen)
+WHERE {
+  ?knooppunt a wk:Knooppunt ; wk:code ?code ; wk:phase/wk:order ?phase .
+  OPTIONAL { ?knooppunt wk:spoor/wk:letter ?letter }
+  OPTIONAL { ?knooppunt rdfs:label ?titleNl . FILTER (LANG(?titleNl) = "nl") }
+  OPTIONAL { ?knooppunt rdfs:label ?titleEn . FILTER (LANG(?titleEn) = "en") }
+}
+GROUP BY ?knooppunt ?code ?phase ?titleNl ?titleEn
+"""
 
 EDGES_QUERY = """
-SELECT ?dependent ?dependentCode ?prerequisite ?prerequisiteCode ?record WHERE {
-    ?record a wk:Dependency ; wk:dependent ?dependent ; wk:prerequisite ?prerequisite .
-    OPTIONAL { ?dependent wk:code ?dependentCode }
-    OPTIONAL { ?prerequisite wk:code ?prerequisiteCode }
+SELECT ?record ?dependentCode ?prerequisiteCode ?rationaleNl ?rationaleEn
+       (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources)
+WHERE {
+  ?record a wk:Dependency ; wk:dependent/wk:code ?dependentCode ;
+      wk:prerequisite/wk:code ?prerequisiteCode .
+  OPTIONAL { ?record wk:rationale ?rationaleNl . FILTER (LANG(?rationaleNl) = "nl") }
+  OPTIONAL { ?record wk:rationale ?rationaleEn . FILTER (LANG(?rationaleEn) = "en") }
+  OPTIONAL { ?record dcterms:source ?source }
 }
+GROUP BY ?record ?dependentCode ?prerequisiteCode ?rationaleNl ?rationaleEn
 """
 
 
-def dependency_graph(graph: Graph) -> nx.DiGraph:
+def graph_select(graph: Graph) -> Select:
+    """Return a function that runs a SELECT on an rdflib graph and gives plain rows."""
+
+    def select(query: str) -> Rows:
+        result = graph.query(query, initNs=PREFIXES)
+        names = [str(v) for v in result.vars or []]
+        return [
+            {name: str(row[i]) for i, name in enumerate(names) if row[i] is not None}  # type: ignore[index]
+            for row in result
+        ]
+
+    return select
+
+
+def dependency_graph(source: Graph | Select) -> nx.DiGraph:
     """Build the graph of knooppunten with an edge from each prerequisite to its dependent."""
+    select = graph_select(source) if isinstance(source, Graph) else source
+    return build_digraph(select(NODES_QUERY), select(EDGES_QUERY))
+
+
+def build_digraph(
+    nodes: Iterable[Mapping[str, str]], edges: Iterable[Mapping[str, str]]
+) -> nx.DiGraph:
+    """Assemble the DiGraph from node rows and edge rows as the two queries return them."""
     digraph = nx.DiGraph()
-    for row in graph.query(EDGES_QUERY, initNs={"wk": WK._NS}):
-        dependent, dependent_code, prerequisite, prerequisite_code, record = row  # type: ignore[misc]
-        digraph.add_node(prerequisite, code=str(prerequisite_code or prerequisite))
-        digraph.add_node(dependent, code=str(dependent_code or dependent))
-        digraph.add_edge(prerequisite, dependent, record=record)
+    for row in nodes:
+        digraph.add_node(
+            row["code"],
+            iri=row["knooppunt"],
+            phase=int(row["phase"]),
+            sporen="".join(sorted(row.get("sporen", ""))),
+            title={"nl": row.get("titleNl", ""), "en": row.get("titleEn", "")},
+        )
+    for row in edges:
+        for code in (row["prerequisiteCode"], row["dependentCode"]):
+            if code not in digraph:
+                digraph.add_node(code, iri="", phase=0, sporen="", title={"nl": "", "en": ""})
+        digraph.add_edge(
+            row["prerequisiteCode"],
+            row["dependentCode"],
+            record=row["record"],
+            rationale={"nl": row.get("rationaleNl", ""), "en": row.get("rationaleEn", "")},
+            sources=sorted(row.get("sources", "").split()),
+        )
     return digraph
 
 
@@ -34,5 +95,5 @@ def find_cycle(digraph: nx.DiGraph) -> list[str] | None:
         edges = nx.find_cycle(digraph)
     except nx.NetworkXNoCycle:
         return None
-    codes = [digraph.nodes[source]["code"] for source, _ in edges]
+    codes = [str(source) for source, _ in edges]
     return [*codes, codes[0]]
