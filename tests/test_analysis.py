@@ -86,7 +86,7 @@ def test_cycles_are_printed() -> None:
 
 
 def test_an_unknown_code_is_a_clear_error() -> None:
-    with pytest.raises(ResourceNotFound, match="R9.99"):
+    with pytest.raises(ResourceNotFound, match=r"R9\.99"):
         analysis.upstream(DIAMOND, "R9.99")
 
 
