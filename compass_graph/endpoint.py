@@ -15,9 +15,9 @@ from typing import Any
 
 from compass_graph import safety
 from compass_graph.errors import ResourceNotFound
-from compass_graph.formats import Result
-from compass_graph.namespaces import DEFAULT_BASE
-from compass_graph.queries import CannedQuery, find, load_queries
+from compass_graph.formats import Result, plain_rows
+from compass_graph.namespaces import DEFAULT_BASE, PREFIXES
+from compass_graph.queries import CannedQuery, find, load_queries, prologue, with_base, with_values
 from compass_graph.store import EmbeddedStore, QueryRequest, RemoteStore, Store
 from compass_graph.workers import WorkerPool
 
@@ -137,6 +137,13 @@ class Endpoint:
         answer = self._execute(text, (), ())
         self.cache.put(key, answer)
         return answer
+
+    def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+        """Run one of the library's own SELECT queries and return plain rows."""
+        text = with_base(
+            with_values(prologue(PREFIXES) + query, bindings or {}), self.settings.base
+        )
+        return plain_rows(self._execute(text, (), ()))
 
     def exists(self, iri: str) -> bool:
         """Say whether the graph says anything about ``iri``."""

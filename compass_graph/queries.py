@@ -117,6 +117,11 @@ class CannedQuery:
         ]
 
 
+def prologue(prefixes: Mapping[str, str]) -> str:
+    """Return PREFIX declarations for the given prefixes."""
+    return "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in prefixes.items())
+
+
 def with_base(query: str, base: str) -> str:
     """Declare the dataset's base first, so relative IRIs in the query resolve as in the data."""
     return f"BASE {ox.NamedNode(base)}\n{query}"
