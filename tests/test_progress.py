@@ -68,8 +68,9 @@ def test_a_progress_file_naming_an_unknown_knooppunt_is_a_clear_error() -> None:
 
 def test_a_progress_file_in_turtle() -> None:
     turtle = """@prefix wk: <https://w3id.org/wijkkompas/def/> .
-    <urn:p1> a wk:ProgressRecord ; wk:knooppunt <urn:A> ; wk:status <https://w3id.org/wijkkompas/def/status/passed> .
-    <urn:p2> a wk:ProgressRecord ; wk:knooppunt <urn:B> ; wk:status <https://w3id.org/wijkkompas/def/status/stalled> ."""
+    @prefix status: <https://w3id.org/wijkkompas/def/status/> .
+    <urn:p1> a wk:ProgressRecord ; wk:knooppunt <urn:A> ; wk:status status:passed .
+    <urn:p2> a wk:ProgressRecord ; wk:knooppunt <urn:B> ; wk:status status:stalled ."""
     assert read_progress(turtle, DIAMOND, turtle=True) == {"A"}
 
 
