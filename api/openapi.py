@@ -55,6 +55,66 @@ def _operation(query: CannedQuery) -> dict[str, Any]:
     }
 
 
+def _get(summary: str, *parameters: tuple[str, str, bool]) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": ["analysis"],
+            "parameters": [
+                {"name": name, "in": where, "required": required, "schema": {"type": "string"}}
+                for name, where, required in parameters
+            ],
+            "responses": {
+                "200": {"description": "The answer, as JSON."},
+                "400": ERROR,
+                "404": ERROR,
+            },
+        }
+    }
+
+
+CODE = ("code", "path", True)
+ANALYSIS_PATHS: dict[str, Any] = {
+    "/api/knooppunten/{code}/upstream": _get(
+        "What a knooppunt requires, with the chain of reasons.", CODE
+    ),
+    "/api/knooppunten/{code}/downstream": _get(
+        "What requires a knooppunt, with the chain of reasons.", CODE
+    ),
+    "/api/critical-path": _get("The longest chain of requirements.", ("into", "query", False)),
+    "/api/bottlenecks": _get(
+        "The knooppunten whose delay blocks the most others.", ("top", "query", False)
+    ),
+    "/api/next": {
+        **_get(
+            "What a story's neighbourhoods can take up next, and with whom.",
+            ("story", "query", True),
+        ),
+        "post": {
+            "summary": "What is next after the passed knooppunten of a posted progress file.",
+            "tags": ["analysis"],
+            "parameters": [
+                {"name": "regie", "in": "query", "required": False, "schema": {"type": "string"}}
+            ],
+            "requestBody": {"content": {"text/csv": {}, "text/turtle": {}}},
+            "responses": {"200": {"description": "The answer, as JSON."}, "400": ERROR},
+        },
+    },
+    "/api/involve": _get(
+        "Who to involve in a phase, a knooppunt or a story.",
+        ("phase", "query", False),
+        ("knooppunt", "query", False),
+        ("story", "query", False),
+    ),
+    "/api/stakeholders/{stakeholder}/timeline": _get(
+        "When a stakeholder type is needed, across the phases.", ("stakeholder", "path", True)
+    ),
+    "/api/graph.{format}": _get(
+        "The dependency graph as GraphML, GEXF, JSON or DOT.", ("format", "path", True)
+    ),
+}
+
+
 def openapi_document(
     queries: Iterable[CannedQuery], server: str, build_id: str | None
 ) -> dict[str, Any]:
@@ -67,6 +127,7 @@ def openapi_document(
             "responses": {"200": {"description": "The catalogue."}},
         }
     }
+    paths.update(ANALYSIS_PATHS)
     paths["/sparql"] = {
         "get": {
             "operationId": "sparql",

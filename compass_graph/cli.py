@@ -1,4 +1,5 @@
-"""The command line: build, validate, summary, import-catalogue, query, sparql, serve, load."""
+"""The command line: build, validate, summary, import-catalogue, query, sparql, deps, next,
+involve, export, serve, load."""
 
 import argparse
 import json
@@ -6,15 +7,27 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from compass_graph import paths
+import pyoxigraph as ox
+
+from compass_graph import analysis, involvement, paths
 from compass_graph.build import DEFAULT_OUT_DIR, build, check
 from compass_graph.catalogue import import_catalogue
 from compass_graph.endpoint import Endpoint, Settings
-from compass_graph.errors import CompassError
+from compass_graph.errors import CompassError, QueryParameterError, ResourceNotFound
+from compass_graph.exports import FORMATS as EXPORT_FORMATS
+from compass_graph.exports import export
 from compass_graph.formats import FORMAT_NAMES, Result, format_table, plain_rows, render
 from compass_graph.loader import load
 from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.progress import (
+    STORY_PROGRESS_QUERY,
+    NextReport,
+    next_steps,
+    read_progress,
+    story_progress,
+)
 from compass_graph.store import RemoteStore, load_into
 from compass_graph.summary import format_summary
 
@@ -82,6 +95,40 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--processes", type=int, default=2, help="gunicorn worker processes")
     command.set_defaults(run=_serve)
 
+    command = commands.add_parser("deps", help="explore the dependencies between knooppunten")
+    command.add_argument(
+        "question", choices=["upstream", "downstream", "path", "critical", "bottlenecks"]
+    )
+    command.add_argument(
+        "code", nargs="?", help="a knooppunt code (for upstream, downstream, path)"
+    )
+    command.add_argument("--store", default=os.environ.get("COMPASS_STORE", STORE_DEFAULT))
+    command.set_defaults(run=_deps)
+
+    command = commands.add_parser(
+        "next", help="what a neighbourhood can take up next, and with whom"
+    )
+    source = command.add_mutually_exclusive_group(required=True)
+    source.add_argument("--story", help="the id of a practice story")
+    source.add_argument(
+        "--progress", type=Path, help="a CSV (code column) or Turtle file of progress"
+    )
+    command.add_argument("--regie", choices=["municipality-led", "residents-led", "joint"])
+    command.add_argument("--store", default=os.environ.get("COMPASS_STORE", STORE_DEFAULT))
+    command.set_defaults(run=_next)
+
+    command = commands.add_parser("involve", help="who to involve in a phase or a knooppunt")
+    target = command.add_mutually_exclusive_group(required=True)
+    target.add_argument("--phase", type=int, choices=range(1, 7))
+    target.add_argument("--knooppunt")
+    command.add_argument("--store", default=os.environ.get("COMPASS_STORE", STORE_DEFAULT))
+    command.set_defaults(run=_involve)
+
+    command = commands.add_parser("export", help="write the dependency graph for graph tools")
+    command.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
+    command.add_argument("--store", default=os.environ.get("COMPASS_STORE", STORE_DEFAULT))
+    command.set_defaults(run=_export)
+
     command = commands.add_parser("load", help="push a build into a remote SPARQL store")
     command.add_argument("--store", required=True, help="the Graph Store Protocol URL to PUT into")
     command.add_argument("--dist", type=Path, default=DEFAULT_OUT_DIR, help="build output folder")
@@ -124,6 +171,113 @@ def _serve(args: argparse.Namespace) -> int:
     from api.server import serve
 
     serve(args.host, args.port, args.store, production=args.production, processes=args.processes)
+    return 0
+
+
+def _reached_rows(reached: list[analysis.Reached], upward: bool) -> list[dict[str, str]]:
+    rows = []
+    for r in reached:
+        nearest = r.reasons[-1]  # the dependency that links this knooppunt into the chain
+        via = nearest.dependent if upward else nearest.prerequisite
+        because = nearest.rationale["en"] if r.depth == 1 else f"via {via}"
+        rows.append(
+            {"code": r.code, "phase": str(r.phase), "depth": str(r.depth), "because": because}
+        )
+    return rows
+
+
+def _deps(args: argparse.Namespace) -> int:
+    digraph = _open(args.store).dependencies
+    if args.question in ("upstream", "downstream"):
+        if not args.code:
+            raise QueryParameterError(f"deps {args.question} needs a knooppunt code")
+        reached = getattr(analysis, args.question)(digraph, args.code)
+        rows = _reached_rows(reached, upward=args.question == "upstream")
+    elif args.question in ("path", "critical"):
+        path = analysis.critical_path(digraph, args.code if args.question == "path" else None)
+        rows = [_knooppunt_row(digraph, code, step=str(i)) for i, code in enumerate(path, 1)]
+    else:
+        rows = [
+            {
+                "code": b.code,
+                "phase": str(b.phase),
+                "blocks": str(b.blocks),
+                "betweenness": f"{b.betweenness:.3f}",
+            }
+            for b in analysis.bottlenecks(digraph)
+        ]
+    print(format_table(rows))
+    return 0
+
+
+def _knooppunt_row(digraph: Any, code: str, **extra: str) -> dict[str, str]:
+    node = digraph.nodes[code]
+    return {**extra, "code": code, "phase": str(node["phase"]), "title": node["title"]["en"]}
+
+
+def _next(args: argparse.Namespace) -> int:
+    endpoint = _open(args.store)
+    digraph = endpoint.dependencies
+    if args.progress:
+        text = args.progress.read_text(encoding="utf-8")
+        passed = read_progress(text, digraph, turtle=args.progress.suffix == ".ttl")
+        reports = {
+            str(args.progress): next_steps(digraph, passed, endpoint.involvements, args.regie)
+        }
+    else:
+        iri = f"{endpoint.settings.base}id/story/{args.story}"
+        if not endpoint.exists(iri):
+            raise ResourceNotFound(f"there is no story {args.story!r}")
+        places = story_progress(endpoint.select(STORY_PROGRESS_QUERY, {"story": ox.NamedNode(iri)}))
+        reports = {
+            place.rsplit("/", 1)[-1]: next_steps(digraph, passed, endpoint.involvements, regie)
+            for place, (passed, regie) in sorted(places.items())
+        }
+    for where, report in reports.items():
+        _print_next(where, report)
+    return 0
+
+
+def _print_next(where: str, report: NextReport) -> None:
+    passed = ", ".join(report.passed) or "none"
+    print(f"{where} (regie: {report.regie or 'unknown'}; passed: {passed})")
+    rows = [
+        {
+            "next": s.code,
+            "title": s.title["en"],
+            "involve": ", ".join(f"{i.stakeholder} {i.role}" for i in s.involve),
+        }
+        for s in report.frontier
+    ]
+    print(format_table(rows))
+    for waiting in report.skipped:
+        print(f"  passed {waiting.code} before {', '.join(waiting.missing)}")
+    print()
+
+
+def _involve(args: argparse.Namespace) -> int:
+    endpoint = _open(args.store)
+    rows = endpoint.involvements
+    if args.phase:
+        counts = involvement.matrix(rows).get(args.phase, {})
+        table = [
+            {"stakeholder": who, **{r: str(n) for r, n in roles.items()}}
+            for who, roles in counts.items()
+        ]
+    else:
+        if args.knooppunt not in endpoint.dependencies:
+            raise ResourceNotFound(f"there is no knooppunt with the code {args.knooppunt!r}")
+        table = [
+            {"stakeholder": r["stakeholder"], "role": r["role"]}
+            for r in rows
+            if r["code"] == args.knooppunt
+        ]
+    print(format_table(table))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    sys.stdout.write(export(_open(args.store).dependencies, args.format).decode())
     return 0
 
 

@@ -10,12 +10,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from compass_graph import safety
+from compass_graph.dependencies import dependency_graph
 from compass_graph.errors import ResourceNotFound
 from compass_graph.formats import Result, plain_rows
+from compass_graph.involvement import INVOLVEMENTS_QUERY
 from compass_graph.namespaces import DEFAULT_BASE, PREFIXES
 from compass_graph.queries import CannedQuery, find, load_queries, prologue, with_base, with_values
 from compass_graph.store import EmbeddedStore, QueryRequest, RemoteStore, Store
@@ -144,6 +149,16 @@ class Endpoint:
             with_values(prologue(PREFIXES) + query, bindings or {}), self.settings.base
         )
         return plain_rows(self._execute(text, (), ()))
+
+    @cached_property
+    def dependencies(self) -> nx.DiGraph:
+        """The dependency graph of the knooppunten, read once from the store."""
+        return dependency_graph(self.select)
+
+    @cached_property
+    def involvements(self) -> list[dict[str, str]]:
+        """Every involvement of every knooppunt, read once from the store."""
+        return self.select(INVOLVEMENTS_QUERY)
 
     def exists(self, iri: str) -> bool:
         """Say whether the graph says anything about ``iri``."""

@@ -8,7 +8,7 @@ municipality takes part to facilitate. Progress that skips a requirement is repo
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -149,7 +149,10 @@ def _rank(item: Involve) -> tuple[int, str]:
 
 
 def next_steps(
-    digraph: nx.DiGraph, passed: set[str], involvements: list[Mapping[str, str]], regie: str | None
+    digraph: nx.DiGraph,
+    passed: set[str],
+    involvements: Sequence[Mapping[str, str]],
+    regie: str | None,
 ) -> NextReport:
     """The frontier (requirements all met), what is blocked and by what, and skipped steps."""
     frontier, blocked, skipped = [], [], []
