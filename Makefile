@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e . --group dev
+	command -v dot >/dev/null || (apt-get update -qq && apt-get install -y -qq graphviz)
 	touch $@
 
 $(SWAGGER_UI)/swagger-ui-bundle.js:

@@ -6,7 +6,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from compass_graph import analysis, involvement
+from compass_graph import analysis, involvement, pictures
 from compass_graph.errors import QueryParameterError, ResourceNotFound
 from compass_graph.exports import FORMATS, export
 from compass_graph.progress import STORY_PROGRESS_QUERY, next_steps, read_progress, story_progress
@@ -127,10 +127,54 @@ def timeline(stakeholder: str) -> Response:
 
 @bp.get("/graph.<format_name>")
 def graph_export(format_name: str) -> Response:
-    """The dependency graph as GraphML, GEXF, node-link JSON or DOT."""
+    """The dependency graph as GraphML, GEXF, node-link JSON, DOT, or a picture (SVG, PNG)."""
+    digraph = _endpoint().dependencies
+    if format_name in pictures.FORMATS:
+        drawing = pictures.dependency_picture(digraph, analysis.critical_path(digraph))
+        return _picture(drawing, format_name)
     if format_name not in FORMATS:
-        raise ResourceNotFound(
-            f"no export called graph.{format_name}; use one of {', '.join(FORMATS)}"
-        )
-    body = export(_endpoint().dependencies, format_name)
-    return Response(body, content_type=FORMATS[format_name])
+        known = ", ".join([*FORMATS, *pictures.FORMATS])
+        raise ResourceNotFound(f"no export called graph.{format_name}; use one of {known}")
+    return Response(export(digraph, format_name), content_type=FORMATS[format_name])
+
+
+@bp.get("/pictures/<name>.<format_name>")
+def picture(name: str, format_name: str) -> Response:
+    """The phase x spoor matrix, the who-to-involve heat map, or a neighbourhood's progress."""
+    endpoint = _endpoint()
+    if format_name not in pictures.FORMATS:
+        raise ResourceNotFound("pictures come as .svg or .png")
+    if name == "phase-spoor":
+        return _picture(pictures.phase_spoor_picture(endpoint.dependencies), format_name)
+    if name == "involvement":
+        matrix = involvement.matrix(endpoint.involvements)
+        return _picture(pictures.involvement_picture(matrix), format_name)
+    if name == "progress":
+        return _picture(_progress_drawing(endpoint), format_name)
+    raise ResourceNotFound(f"no picture called {name!r}; see the OpenAPI description")
+
+
+def _progress_drawing(endpoint: Any) -> str:
+    place = _id(request.args.get("place"), "place")
+    iri = f"{endpoint.settings.base}id/place/{place}"
+    if not endpoint.exists(iri):
+        raise ResourceNotFound(f"there is no place {place!r}")
+    stories = endpoint.select(
+        "SELECT ?story WHERE { ?story wk:place ?place }", {"place": ox.NamedNode(iri)}
+    )
+    rows = [
+        row
+        for story in stories
+        for row in endpoint.select(STORY_PROGRESS_QUERY, {"story": ox.NamedNode(story["story"])})
+    ]
+    passed, regie = story_progress(rows).get(iri, (set(), None))
+    report = next_steps(endpoint.dependencies, passed, endpoint.involvements, regie)
+    return pictures.dependency_picture(
+        endpoint.dependencies, progress=pictures.progress_status(report)
+    )
+
+
+def _picture(drawing: str, format_name: str) -> Response:
+    return Response(
+        pictures.render(drawing, format_name), content_type=pictures.FORMATS[format_name]
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from compass_graph import analysis, involvement, paths
+from compass_graph import analysis, involvement, paths, pictures
 from compass_graph.build import DEFAULT_OUT_DIR, build, check
 from compass_graph.catalogue import import_catalogue
 from compass_graph.endpoint import Endpoint, Settings
@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     command.set_defaults(run=_involve)
 
     command = commands.add_parser("export", help="write the dependency graph for graph tools")
-    command.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
+    command.add_argument("--format", required=True, choices=[*EXPORT_FORMATS, *pictures.FORMATS])
     command.add_argument("--store", default=os.environ.get("COMPASS_STORE", STORE_DEFAULT))
     command.set_defaults(run=_export)
 
@@ -277,7 +277,12 @@ def _involve(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    sys.stdout.write(export(_open(args.store).dependencies, args.format).decode())
+    digraph = _open(args.store).dependencies
+    if args.format in pictures.FORMATS:
+        drawing = pictures.dependency_picture(digraph, analysis.critical_path(digraph))
+        sys.stdout.buffer.write(pictures.render(drawing, args.format))
+    else:
+        sys.stdout.write(export(digraph, args.format).decode())
     return 0
 
 

@@ -1,9 +1,10 @@
 """The dependency graph in the formats graph tools read: GraphML, GEXF, node-link JSON and DOT."""
 
-import io
 import json
 
 import networkx as nx
+
+from compass_graph.pictures import dependency_picture
 
 FORMATS = {
     "graphml": "application/graphml+xml",
@@ -49,27 +50,5 @@ def export(digraph: nx.DiGraph, format_name: str) -> bytes:
             nx.node_link_data(flat, edges="edges"), ensure_ascii=False, indent=1
         ).encode()
     if format_name == "dot":
-        return dot(flat).encode()
+        return dependency_picture(digraph).encode()
     raise ValueError(f"unknown export format {format_name!r}; use one of {', '.join(FORMATS)}")
-
-
-def _quoted(text: object) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
-def dot(flat: nx.DiGraph) -> str:
-    """Write the graph in Graphviz DOT, one cluster per phase."""
-    out = io.StringIO()
-    out.write('digraph knooppunten {\n  rankdir=LR;\n  node [shape=box, style="rounded"];\n')
-    for phase in sorted({data["phase"] for _, data in flat.nodes(data=True)}):
-        out.write(f"  subgraph cluster_phase_{phase} {{\n    label={_quoted(f'Fase {phase}')};\n")
-        for code, data in sorted(flat.nodes(data=True)):
-            if data["phase"] == phase:
-                out.write(
-                    f"    {_quoted(code)} [label={_quoted(code + ': ' + data['title_nl'])}];\n"
-                )
-        out.write("  }\n")
-    for prerequisite, dependent in sorted(flat.edges):
-        out.write(f"  {_quoted(prerequisite)} -> {_quoted(dependent)};\n")
-    out.write("}\n")
-    return out.getvalue()

@@ -55,7 +55,7 @@ def test_next_for_a_story_and_for_a_posted_progress_file(client: FlaskClient) ->
         ("/api/involve", 400),
         ("/api/bottlenecks?top=-1", 400),
         ("/api/stakeholders/burgemeester/timeline", 404),
-        ("/api/graph.png", 404),
+        ("/api/graph.gif", 404),
     ],
 )
 def test_bad_analysis_requests_get_the_error_shape(
@@ -109,3 +109,39 @@ def test_the_cli_answers_the_same_questions(
     assert main(["export", "--format", "dot", "--store", store]) == 0
     assert capsys.readouterr().out.startswith("digraph")
     assert main(["next", "--story", "nowhere", "--store", store]) == 1
+
+
+def svg_nodes(svg: bytes) -> int:
+    return svg.count(b'class="node"')
+
+
+def test_the_dependency_picture_draws_every_knooppunt_and_the_critical_path(
+    client: FlaskClient,
+) -> None:
+    svg = client.get("/api/graph.svg")
+    assert svg.mimetype == "image/svg+xml"
+    assert svg_nodes(svg.data) == 48
+    assert svg.data.count(b"Fase ") >= 6
+    path = client.get("/api/critical-path").get_json()["path"]
+    assert svg.data.count(b'stroke="#c0392b"') == 2 * (
+        len(path) - 1
+    )  # each edge: a line and its arrow
+    png = client.get("/api/graph.png").data
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+
+
+def test_the_matrix_heat_map_and_progress_pictures(client: FlaskClient) -> None:
+    matrix = client.get("/api/pictures/phase-spoor.svg").data
+    assert b"Fase 6" in matrix and b"Spoor F" in matrix and b"R6.05" in matrix
+    heat = client.get("/api/pictures/involvement.svg").data
+    assert b"woningcorporatie" in heat and b"Fase 1" in heat
+    progress = client.get("/api/pictures/progress.svg?place=de-parken").data
+    assert svg_nodes(progress) == 48
+    passed_cleanly, passed_early = (
+        progress.count(b'fill="#7fc97f"'),
+        progress.count(b'fill="#f0027f"'),
+    )
+    assert passed_cleanly >= 1 and passed_cleanly + passed_early == 5  # the five De Parken passed
+    assert client.get("/api/pictures/progress.png?place=zilverkamp").data.startswith(b"\x89PNG")
+    assert_error_shape(client.get("/api/pictures/progress.svg?place=nowhere"), 404)
+    assert_error_shape(client.get("/api/pictures/nothing.svg"), 404)
