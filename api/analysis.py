@@ -64,6 +64,21 @@ def bottlenecks() -> Response:
     return jsonify(_plain(analysis.bottlenecks(_endpoint().dependencies, int(top))))
 
 
+@bp.get("/review")
+def review() -> Response:
+    """Where the dependency graph starts and ends, requirements that run backwards, and cycles."""
+    digraph = _endpoint().dependencies
+    return jsonify(
+        {
+            "starts": analysis.starts(digraph),
+            "ends": analysis.ends(digraph),
+            "backward": _plain(analysis.backward_edges(digraph)),
+            "cycles": analysis.cycles(digraph),
+            "order": analysis.process_order(digraph),
+        }
+    )
+
+
 @bp.route("/next", methods=["GET", "POST"])
 def next_() -> Response:
     """What is next: for the places of ``?story=``, or for a posted CSV or Turtle progress file."""

@@ -82,6 +82,7 @@ ANALYSIS_PATHS: dict[str, Any] = {
         "What requires a knooppunt, with the chain of reasons.", CODE
     ),
     "/api/critical-path": _get("The longest chain of requirements.", ("into", "query", False)),
+    "/api/review": _get("Starts, ends, backward requirements, cycles and a process order."),
     "/api/bottlenecks": _get(
         "The knooppunten whose delay blocks the most others.", ("top", "query", False)
     ),

@@ -96,9 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     command.set_defaults(run=_serve)
 
     command = commands.add_parser("deps", help="explore the dependencies between knooppunten")
-    command.add_argument(
-        "question", choices=["upstream", "downstream", "path", "critical", "bottlenecks"]
-    )
+    questions = ["upstream", "downstream", "path", "critical", "bottlenecks", "review"]
+    command.add_argument("question", choices=questions)
     command.add_argument(
         "code", nargs="?", help="a knooppunt code (for upstream, downstream, path)"
     )
@@ -196,6 +195,9 @@ def _deps(args: argparse.Namespace) -> int:
     elif args.question in ("path", "critical"):
         path = analysis.critical_path(digraph, args.code if args.question == "path" else None)
         rows = [_knooppunt_row(digraph, code, step=str(i)) for i, code in enumerate(path, 1)]
+    elif args.question == "review":
+        _print_review(digraph)
+        return 0
     else:
         rows = [
             {
@@ -208,6 +210,16 @@ def _deps(args: argparse.Namespace) -> int:
         ]
     print(format_table(rows))
     return 0
+
+
+def _print_review(digraph: Any) -> None:
+    print(f"starts: {', '.join(analysis.starts(digraph))}")
+    print(f"ends: {', '.join(analysis.ends(digraph))}")
+    for reason in analysis.backward_edges(digraph):
+        print(f"review: {reason.dependent} requires {reason.prerequisite}, from a later phase")
+    for cycle in analysis.cycles(digraph):
+        print(f"cycle: {' -> '.join(cycle)}")
+    print(f"order: {' '.join(analysis.process_order(digraph))}")
 
 
 def _knooppunt_row(digraph: Any, code: str, **extra: str) -> dict[str, str]:

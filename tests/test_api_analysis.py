@@ -145,3 +145,28 @@ def test_the_matrix_heat_map_and_progress_pictures(client: FlaskClient) -> None:
     assert client.get("/api/pictures/progress.png?place=zilverkamp").data.startswith(b"\x89PNG")
     assert_error_shape(client.get("/api/pictures/progress.svg?place=nowhere"), 404)
     assert_error_shape(client.get("/api/pictures/nothing.svg"), 404)
+
+
+def test_the_review_lists_starts_ends_and_an_order(client: FlaskClient) -> None:
+    review = client.get("/api/review").get_json()
+    assert review["starts"] == ["R1.01", "R1.06"]
+    assert "R6.08" in review["ends"] and review["backward"] == [] and review["cycles"] == []
+    position = {code: i for i, code in enumerate(review["order"])}
+    upstream = client.get("/api/knooppunten/R4.06/upstream").get_json()
+    assert all(position[r["code"]] < position["R4.06"] for r in upstream)
+
+
+def test_the_timeline_agrees_with_the_canned_query(client: FlaskClient) -> None:
+    phases = client.get("/api/stakeholders/woningcorporatie/timeline").get_json()["phases"]
+    ours = {(p["phase"], len(codes)) for p in phases for codes in p["roles"].values()}
+    answer = client.get("/api/queries/stakeholder_timeline?stakeholder=woningcorporatie")
+    theirs = {(int(r["order"]), int(r["knooppunten"])) for r in answer.get_json()["rows"]}
+    assert ours == theirs
+
+
+def test_the_phase_spoor_matrix_agrees_with_the_canned_query(client: FlaskClient) -> None:
+    rows = client.get("/api/queries/knooppunten_phase_spoor").get_json()["rows"]
+    matrix = client.get("/api/pictures/phase-spoor.svg").data.decode()
+    for row in rows:
+        cell = " ".join(sorted(row["codes"].split(", ")))
+        assert f">{cell}<" in matrix, (row["phase"], row["spoor"], cell)
