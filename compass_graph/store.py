@@ -8,7 +8,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -104,13 +104,6 @@ class EmbeddedStore:
             raise StoreUnavailable(f"no store at {path}: run 'compass-graph build' first")
         return cls(ox.Store.read_only(str(path)), base_iri)
 
-    @classmethod
-    def from_quads(cls, quads: Iterable[ox.Quad]) -> "EmbeddedStore":
-        """Hold the given quads in memory."""
-        store = ox.Store()
-        store.bulk_extend(quads)
-        return cls(store)
-
     def execute(self, request: QueryRequest) -> Result:
         """Run a read-only query against the store."""
         options: dict[str, Any] = {
@@ -125,10 +118,6 @@ class EmbeddedStore:
             return to_result(self.store.query(request.query, **options), request.row_cap)
         except SyntaxError as error:
             raise MalformedQuery(str(error)) from error
-
-    def quads(self) -> Iterator[ox.Quad]:
-        """Yield every quad of the store."""
-        return iter(self.store.quads_for_pattern(None, None, None, None))
 
 
 def write_store(path: Path, quads: Iterable[ox.Quad]) -> None:
