@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask
 
-from api import analysis, errors, queries, sparql
+from api import analysis, errors, linked_data, queries, sparql
 from api.fastpath import ReplayCache
 from compass_graph.endpoint import Endpoint, Settings
 
@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(analysis.bp)
+    app.register_blueprint(linked_data.bp)
     return app
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 
 from compass_graph import safety
 from compass_graph.dependencies import dependency_graph
+from compass_graph.describe import DESCRIBE_QUERY
 from compass_graph.errors import ResourceNotFound
 from compass_graph.formats import Result, plain_rows
 from compass_graph.involvement import INVOLVEMENTS_QUERY
@@ -159,6 +161,13 @@ class Endpoint:
     def involvements(self) -> list[dict[str, str]]:
         """Every involvement of every knooppunt, read once from the store."""
         return self.select(INVOLVEMENTS_QUERY)
+
+    def describe(self, iri: str) -> Result:
+        """Return what the dataset says about ``iri``, or raise ResourceNotFound."""
+        if not self.exists(iri):
+            raise ResourceNotFound(f"there is no resource <{iri}>")
+        text = with_values(prologue(PREFIXES) + DESCRIBE_QUERY, {"thing": ox.NamedNode(iri)})
+        return self._execute(text, (), ())
 
     def exists(self, iri: str) -> bool:
         """Say whether the graph says anything about ``iri``."""

@@ -1,0 +1,98 @@
+"""Persistent URIs that dereference: ``/id/...`` answers 303 to ``/doc/...``, which negotiates RDF.
+
+Following the Dutch URI strategy, ``/id/{kind}/{ref}`` names the thing and ``/doc/{kind}/{ref}``
+is the document about it. A suffix (.ttl, .jsonld, .nt, .rdf) picks a format explicitly. Paths
+are checked against a strict pattern before anything is looked up, so odd encodings and dot
+segments get 404 and never reach a file or a query.
+"""
+
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, request, send_file
+
+from api.responses import choose_format, rendered
+from compass_graph.describe import RESOURCE_PATH
+from compass_graph.errors import ResourceNotFound
+from compass_graph.formats import GRAPH_FORMATS, content_type
+
+bp = Blueprint("linked_data", __name__)
+
+SUFFIXES = {
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
+}
+PATTERN = re.compile(RESOURCE_PATH)
+
+
+def _checked(path: str) -> str:
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if "%" in raw.split("?", 1)[0] or not PATTERN.match(path):
+        raise ResourceNotFound(f"/{path} is not the address of a resource here")
+    return path
+
+
+@bp.get("/id/<path:path>")
+def thing(path: str) -> Response:
+    """Send the client from the thing to the document about it."""
+    endpoint = current_app.extensions["compass"]
+    if not endpoint.exists(f"{endpoint.settings.base}id/{_checked(path)}"):
+        raise ResourceNotFound(f"there is no resource /id/{path}")
+    response = redirect(f"/doc/{path}", code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/doc/<path:path>")
+def document(path: str) -> Response:
+    """The description of a resource, in the format the client asks for."""
+    forced = next((media for suffix, media in SUFFIXES.items() if path.endswith(suffix)), None)
+    if forced:
+        path = path[: -len(next(s for s, m in SUFFIXES.items() if m == forced))]
+    endpoint = current_app.extensions["compass"]
+    result = endpoint.describe(f"{endpoint.settings.base}id/{_checked(path)}")
+    media = forced or choose_format(request, list(GRAPH_FORMATS))
+    body, etag = rendered(result, media)
+    response = Response(body, content_type=content_type(media))
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = f'</id/{path}>; rel="describes"'
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+@bp.get("/data/")
+def downloads() -> Response:
+    """List the dumps of the build with their SHA-256 checksums."""
+    checksums = _checksums()
+    files = [
+        {"name": name, "url": f"/data/{name}", "sha256": digest}
+        for name, digest in checksums.items()
+    ]
+    return current_app.json.response(
+        {"license": "https://creativecommons.org/licenses/by/4.0/", "files": files}
+    )
+
+
+@bp.get("/data/<name>")
+def download(name: str) -> Response:
+    """Download one dump of the build."""
+    checksums = _checksums()
+    if name not in checksums:
+        raise ResourceNotFound(f"there is no download called {name!r}; see /data/")
+    response = send_file(_build_folder() / name, conditional=True, etag=checksums[name])
+    response.headers["Digest"] = f"sha-256={checksums[name]}"
+    return response
+
+
+def _build_folder() -> Path:
+    return Path(current_app.extensions["compass"].settings.store).resolve().parent
+
+
+def _checksums() -> dict[str, str]:
+    sums = _build_folder() / "SHA256SUMS"
+    if not sums.is_file():
+        return {}
+    pairs = (line.split("  ", 1) for line in sums.read_text(encoding="utf-8").splitlines() if line)
+    return {name: digest for digest, name in pairs}

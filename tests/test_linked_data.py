@@ -1,0 +1,143 @@
+"""Persistent URIs that dereference, content negotiation on documents, and the dump downloads."""
+
+import hashlib
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from compass_graph.build import BuildResult
+from tests.conftest import assert_error_shape, free_port
+
+KNOOPPUNT = "https://w3id.org/wijkkompas/id/knooppunt/R1.04"
+PARSERS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def test_the_thing_answers_303_to_its_document(client: FlaskClient) -> None:
+    response = client.get("/id/knooppunt/R1.04")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/doc/knooppunt/R1.04")
+
+
+NEGOTIATION = [
+    # (path, Accept, expected media type)
+    ("/doc/knooppunt/R1.04", None, "text/turtle"),
+    ("/doc/knooppunt/R1.04", "application/ld+json", "application/ld+json"),
+    (
+        "/doc/knooppunt/R1.04",
+        "application/n-triples;q=0.9, text/turtle;q=0.5",
+        "application/n-triples",
+    ),
+    ("/doc/knooppunt/R1.04", "application/rdf+xml", "application/rdf+xml"),
+    ("/doc/knooppunt/R1.04.jsonld", "text/turtle", "application/ld+json"),
+    ("/doc/knooppunt/R1.04.nt", None, "application/n-triples"),
+    ("/doc/knooppunt/R1.04.rdf", None, "application/rdf+xml"),
+    ("/doc/knooppunt/R1.04.ttl", "application/ld+json", "text/turtle"),
+]
+
+
+@pytest.mark.parametrize(("path", "accept", "expected"), NEGOTIATION)
+def test_documents_negotiate_and_parse(
+    client: FlaskClient, path: str, accept: str | None, expected: str
+) -> None:
+    response = client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200 and response.mimetype == expected
+    assert response.headers["Vary"] == "Accept"
+    triples = list(ox.parse(response.data, format=PARSERS[expected]))
+    subjects = {t.subject.value for t in triples}
+    assert KNOOPPUNT in subjects  # its own statements
+    assert any(t.object.value == KNOOPPUNT for t in triples)  # and the statements that link to it
+
+
+def test_a_description_labels_what_it_links_to(client: FlaskClient) -> None:
+    graph = Graph().parse(data=client.get("/doc/knooppunt/R1.04.nt").data.decode(), format="nt")
+    phase = graph.value(URIRef(KNOOPPUNT), URIRef("https://w3id.org/wijkkompas/def/phase"))
+    assert graph.value(phase, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")) is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/knooppunt/R9.99",
+        "/doc/knooppunt/R9.99",
+        "/id/knooppunt%2FR1.04",
+        "/doc/knooppunt/..%2F..%2Fpyproject.toml",
+        "/id/knooppunt/R1.04%252F",
+        "/id/../etc/passwd",
+        "/doc/knooppunt/R1.0\u0301",
+        "/id/knooppunt",
+    ],
+)
+def test_unknown_and_oddly_encoded_addresses_are_404(client: FlaskClient, path: str) -> None:
+    assert_error_shape(client.get(path), 404)
+
+
+def test_an_unacceptable_format_is_406(client: FlaskClient) -> None:
+    assert_error_shape(client.get("/doc/knooppunt/R1.04", headers={"Accept": "image/png"}), 406)
+
+
+def test_the_dumps_download_with_their_checksums(client: FlaskClient) -> None:
+    listing = client.get("/data/").get_json()
+    assert listing["license"].startswith("https://creativecommons.org/licenses/by/4.0")
+    for entry in listing["files"]:
+        with client.get(entry["url"]) as response:
+            assert response.status_code == 200
+            assert hashlib.sha256(response.data).hexdigest() == entry["sha256"]
+    assert_error_shape(client.get("/data/pyproject.toml"), 404)
+
+
+@pytest.fixture(scope="module")
+def server(built: BuildResult) -> Iterator[str]:
+    """The production server on 127.0.0.1, for real HTTP clients."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "compass_graph",
+        "serve",
+        "--production",
+        "--port",
+        str(port),
+        "--store",
+        str(built.out_dir / "store"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/queries", timeout=2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def test_rdflib_dereferences_a_persistent_uri(server: str) -> None:
+    graph = Graph().parse(f"{server}/id/knooppunt/R1.04")
+    assert (None, URIRef("https://w3id.org/wijkkompas/def/code"), None) in graph
+
+
+def test_sparqlwrapper_queries_the_endpoint(server: str) -> None:
+    client = SPARQLWrapper(f"{server}/sparql")
+    client.setQuery(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/wijkkompas/def/Knooppunt> }"
+    )
+    client.setReturnFormat(JSON)
+    answer = client.query().convert()
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == 48  # type: ignore[index, call-overload]
