@@ -9,12 +9,15 @@ segments get 404 and never reach a file or a query.
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, send_file
 
 from api.responses import choose_format, rendered
 from compass_graph.describe import RESOURCE_PATH
 from compass_graph.errors import ResourceNotFound
 from compass_graph.formats import GRAPH_FORMATS, content_type
+from compass_graph.metadata import dataset_description
+from compass_graph.namespaces import PREFIXES
 
 bp = Blueprint("linked_data", __name__)
 
@@ -60,6 +63,20 @@ def document(path: str) -> Response:
     response.headers["Link"] = f'</id/{path}>; rel="describes"'
     response.set_etag(etag)
     return response.make_conditional(request)
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    """The VoID and DCAT description of the dataset, negotiated among the RDF formats."""
+    endpoint = current_app.extensions["compass"]
+    triples = dataset_description(
+        endpoint.settings.base, request.url_root, endpoint.build, _checksums()
+    )
+    media = choose_format(request, list(GRAPH_FORMATS))
+    body = ox.serialize(triples, format=GRAPH_FORMATS[media], prefixes=PREFIXES) or b""
+    response = Response(body, content_type=content_type(media))
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @bp.get("/data/")

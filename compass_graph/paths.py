@@ -16,3 +16,4 @@ QUERIES_DIR = _ROOT / "queries"
 
 ONTOLOGY_FILE = ONTOLOGY_DIR / "wijkkompas.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+DCAT_SHAPES_FILE = ONTOLOGY_DIR / "dcat-shapes.ttl"

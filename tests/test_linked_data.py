@@ -10,9 +10,11 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
+from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from compass_graph import paths
 from compass_graph.build import BuildResult
 from tests.conftest import assert_error_shape, free_port
 
@@ -141,3 +143,41 @@ def test_sparqlwrapper_queries_the_endpoint(server: str) -> None:
     client.setReturnFormat(JSON)
     answer = client.query().convert()
     assert int(answer["results"]["bindings"][0]["n"]["value"]) == 48  # type: ignore[index, call-overload]
+
+
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+def dataset_description(client: FlaskClient) -> Graph:
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    return Graph().parse(data=response.data.decode(), format="turtle")
+
+
+def test_the_void_and_dcat_description_validates(client: FlaskClient, built: BuildResult) -> None:
+    description = dataset_description(client)
+    conforms, _, text = shacl_validate(
+        description, shacl_graph=Graph().parse(paths.DCAT_SHAPES_FILE)
+    )
+    assert conforms, text
+    downloads = set(description.objects(None, URIRef(DCAT + "downloadURL")))
+    assert len(downloads) == 4
+    void_triples = next(description.objects(None, URIRef("http://rdfs.org/ns/void#triples")))
+    assert int(void_triples) == built.summary["triples"]  # type: ignore[call-overload]
+    listed = {f["name"]: f["sha256"] for f in client.get("/data/").get_json()["files"]}
+    values = {
+        str(v) for v in description.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))
+    }
+    assert values == {
+        listed[name]
+        for name in ("wijkkompas.ttl", "wijkkompas.nt", "wijkkompas.jsonld", "wijkkompas.trig")
+    }
+
+
+def test_the_dcat_shapes_catch_a_distribution_without_a_download(client: FlaskClient) -> None:
+    description = dataset_description(client)
+    description.remove((None, URIRef(DCAT + "downloadURL"), None))
+    conforms, _, text = shacl_validate(
+        description, shacl_graph=Graph().parse(paths.DCAT_SHAPES_FILE)
+    )
+    assert not conforms and "dcat:downloadURL" in text
