@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from api.responses import choose_format, respond
 from compass_graph.description import service_description
-from compass_graph.errors import CompassError, MalformedQuery, UpdateNotAllowed
+from compass_graph.errors import MalformedQuery, UnsupportedMediaType, UpdateNotAllowed
 from compass_graph.formats import GRAPH_FORMATS, content_type
 from compass_graph.namespaces import PREFIXES
 
@@ -15,13 +15,6 @@ bp = Blueprint("sparql", __name__)
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
-
-
-class UnsupportedMediaType(CompassError):
-    """The request body is of a type the protocol does not allow here."""
-
-    status = 415
-    code = "unsupported_media_type"
 
 
 def _protocol_parameters() -> tuple[MultiDict[str, str], str | None]:

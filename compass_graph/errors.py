@@ -126,6 +126,13 @@ class StoreTimeout(CompassError):
     code = "store_timeout"
 
 
+class UnsupportedMediaType(CompassError):
+    """The request body is of a type the protocol does not allow here."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
 class QueryTooLarge(CompassError):
     """The query text is longer than the endpoint accepts."""
 

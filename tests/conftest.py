@@ -1,6 +1,10 @@
 """Shared fixtures: the real data loaded once, and a real build written to a temporary folder."""
 
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,3 +87,28 @@ def assert_error_shape(
         assert body["error"] == code
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     return dict(body)
+
+
+@pytest.fixture(scope="session")
+def server(built: BuildResult) -> Iterator[str]:
+    """The production server (gunicorn, two processes) on 127.0.0.1, for real HTTP clients."""
+    port = free_port()
+    store = str(built.out_dir / "store")
+    command = [sys.executable, "-m", "compass_graph", "serve", "--production", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--store", store], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/queries", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the production server did not come up"
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -2,9 +2,6 @@
 
 import json
 import shutil
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -12,7 +9,7 @@ import pytest
 
 from compass_graph.build import BuildResult
 from compass_graph.cli import main
-from tests.conftest import TEST_DATA, VALID_MINIMAL, free_port
+from tests.conftest import TEST_DATA, VALID_MINIMAL
 
 
 def test_build_then_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,34 +88,7 @@ def test_query_and_sparql_commands_print_answers(
     assert "no resource" in capsys.readouterr().err
 
 
-def test_the_production_server_answers_over_real_http(built: BuildResult) -> None:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "compass_graph",
-        "serve",
-        "--production",
-        "--processes",
-        "2",
-        "--port",
-        str(port),
-        "--store",
-        str(built.out_dir / "store"),
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                url = f"http://127.0.0.1:{port}/api/queries/phases?lang=en"
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    rows = json.loads(response.read())["rows"]
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the production server did not come up"
-                time.sleep(0.2)
-        assert rows[0]["title"] == "Decision to start the neighbourhood approach"
-    finally:
-        server.terminate()
-        server.wait(10)
+def test_the_production_server_answers_over_real_http(server: str) -> None:
+    with urllib.request.urlopen(f"{server}/api/queries/phases?lang=en", timeout=5) as response:
+        rows = json.loads(response.read())["rows"]
+    assert rows[0]["title"] == "Decision to start the neighbourhood approach"

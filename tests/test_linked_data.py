@@ -1,11 +1,6 @@
 """Persistent URIs that dereference, content negotiation on documents, and the dump downloads."""
 
 import hashlib
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +11,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from compass_graph import paths
 from compass_graph.build import BuildResult
-from tests.conftest import assert_error_shape, free_port
+from tests.conftest import assert_error_shape
 
 KNOOPPUNT = "https://w3id.org/wijkkompas/id/knooppunt/R1.04"
 PARSERS = {
@@ -98,36 +93,6 @@ def test_the_dumps_download_with_their_checksums(client: FlaskClient) -> None:
             assert response.status_code == 200
             assert hashlib.sha256(response.data).hexdigest() == entry["sha256"]
     assert_error_shape(client.get("/data/pyproject.toml"), 404)
-
-
-@pytest.fixture(scope="module")
-def server(built: BuildResult) -> Iterator[str]:
-    """The production server on 127.0.0.1, for real HTTP clients."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "compass_graph",
-        "serve",
-        "--production",
-        "--port",
-        str(port),
-        "--store",
-        str(built.out_dir / "store"),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/queries", timeout=2).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 def test_rdflib_dereferences_a_persistent_uri(server: str) -> None:
