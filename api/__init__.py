@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask
 
-from api import analysis, errors, linked_data, queries, sparql
+from api import analysis, errors, linked_data, pages, queries, sparql
 from api.fastpath import ReplayCache
 from compass_graph.endpoint import Endpoint, Settings
 
@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(queries.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(linked_data.bp)
+    app.register_blueprint(pages.bp)
     return app
 
 

@@ -1,7 +1,8 @@
 """Persistent URIs that dereference: ``/id/...`` answers 303 to ``/doc/...``, which negotiates RDF.
 
 Following the Dutch URI strategy, ``/id/{kind}/{ref}`` names the thing and ``/doc/{kind}/{ref}``
-is the document about it. A suffix (.ttl, .jsonld, .nt, .rdf) picks a format explicitly. Paths
+is the document about it: a web page for browsers, RDF for everything else. A suffix (.html,
+.ttl, .jsonld, .nt, .rdf) picks a format explicitly. Paths
 are checked against a strict pattern before anything is looked up, so odd encodings and dot
 segments get 404 and never reach a file or a query.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, send_file
 
+from api.pages import resource_page
 from api.responses import choose_format, rendered
 from compass_graph.describe import RESOURCE_PATH
 from compass_graph.errors import ResourceNotFound
@@ -21,7 +23,9 @@ from compass_graph.namespaces import PREFIXES
 
 bp = Blueprint("linked_data", __name__)
 
+HTML = "text/html"
 SUFFIXES = {
+    ".html": HTML,
     ".ttl": "text/turtle",
     ".jsonld": "application/ld+json",
     ".nt": "application/n-triples",
@@ -51,13 +55,22 @@ def thing(path: str) -> Response:
 @bp.get("/doc/<path:path>")
 def document(path: str) -> Response:
     """The description of a resource, in the format the client asks for."""
-    forced = next((media for suffix, media in SUFFIXES.items() if path.endswith(suffix)), None)
-    if forced:
-        path = path[: -len(next(s for s, m in SUFFIXES.items() if m == forced))]
+    suffix = next((suffix for suffix in SUFFIXES if path.endswith(suffix)), None)
+    if suffix:
+        path = path[: -len(suffix)]
     endpoint = current_app.extensions["compass"]
-    result = endpoint.describe(f"{endpoint.settings.base}id/{_checked(path)}")
-    media = forced or choose_format(request, list(GRAPH_FORMATS))
-    body, etag = rendered(result, media)
+    iri = f"{endpoint.settings.base}id/{_checked(path)}"
+    # HTML is offered last, so that clients accepting anything get RDF; browsers ask for HTML.
+    media = SUFFIXES[suffix] if suffix else choose_format(request, [*GRAPH_FORMATS, HTML])
+    if media == HTML:
+        if not endpoint.exists(iri):
+            raise ResourceNotFound(f"there is no resource /id/{path}")
+        kind, reference = path.split("/", 1)
+        response = resource_page(kind, reference)
+        response.headers["Vary"] = "Accept"
+        response.headers["Link"] = f'</id/{path}>; rel="describes"'
+        return response
+    body, etag = rendered(endpoint.describe(iri), media)
     response = Response(body, content_type=content_type(media))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = f'</id/{path}>; rel="describes"'

@@ -22,6 +22,7 @@ from compass_graph.dumps import write_dumps
 from compass_graph.errors import InvalidData
 from compass_graph.loader import LoadedData, load
 from compass_graph.namespaces import DEFAULT_BASE, graph_iri
+from compass_graph.ontology_docs import write_ontology_docs
 from compass_graph.queries import catalogue_quads, load_queries
 from compass_graph.store import STORE_FOLDER, write_store
 from compass_graph.summary import summarise
@@ -114,6 +115,8 @@ def _write(
     }
     for name, content in files.items():
         (staging / name).write_bytes(content)
+    files |= write_ontology_docs(paths.ONTOLOGY_FILE, staging)
+    for name, content in files.items():
         checksums[name] = hashlib.sha256(content).hexdigest()
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
     (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
