@@ -12,6 +12,8 @@ help: ## List the commands
 
 SWAGGER_UI := api/static/vendor/swagger-ui
 SWAGGER_UI_VERSION := 5.35.0
+YASGUI := api/static/vendor/yasgui
+YASGUI_VERSION := 4.6.2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +28,13 @@ $(SWAGGER_UI)/swagger-ui-bundle.js:
 	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 	   build/npm/node_modules/swagger-ui-dist/swagger-ui.css $(SWAGGER_UI)/
 
-assets: $(SWAGGER_UI)/swagger-ui-bundle.js ## Install the web assets (Swagger UI) from the npm registry
+$(YASGUI)/yasgui.min.js:
+	npm install --silent --no-audit --no-fund --prefix build/npm @zazuko/yasgui@$(YASGUI_VERSION)
+	mkdir -p $(YASGUI)
+	cp build/npm/node_modules/@zazuko/yasgui/build/yasgui.min.js \
+	   build/npm/node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI)/
+
+assets: $(SWAGGER_UI)/swagger-ui-bundle.js $(YASGUI)/yasgui.min.js ## Install the web assets (Swagger UI, YASGUI) from the npm registry
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 

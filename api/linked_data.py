@@ -7,7 +7,9 @@ are checked against a strict pattern before anything is looked up, so odd encodi
 segments get 404 and never reach a file or a query.
 """
 
+import os
 import re
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,11 +17,13 @@ from flask import Blueprint, Response, current_app, redirect, request, send_file
 
 from api.pages import resource_page
 from api.responses import choose_format, rendered
+from compass_graph import paths
 from compass_graph.describe import RESOURCE_PATH
 from compass_graph.errors import ResourceNotFound
 from compass_graph.formats import GRAPH_FORMATS, content_type
 from compass_graph.metadata import dataset_description
-from compass_graph.namespaces import PREFIXES
+from compass_graph.namespaces import PREFIXES, WK, graph_iri
+from compass_graph.ontology_docs import DOCS_FILE, ontology_docs, read_anchors
 
 bp = Blueprint("linked_data", __name__)
 
@@ -32,6 +36,8 @@ SUFFIXES = {
     ".rdf": "application/rdf+xml",
 }
 PATTERN = re.compile(RESOURCE_PATH)
+# A term such as Knooppunt or role/leads.
+TERM_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,79})?$")
 
 
 def _checked(path: str) -> str:
@@ -78,6 +84,56 @@ def document(path: str) -> Response:
     return response.make_conditional(request)
 
 
+@bp.get("/def/")
+def ontology() -> Response:
+    """The ontology: its documentation for browsers, its statements in RDF for everything else."""
+    endpoint = current_app.extensions["compass"]
+    media = choose_format(request, [*GRAPH_FORMATS, HTML])
+    if media == HTML:
+        response = Response(_ontology_docs()[0], content_type=content_type(HTML))
+    else:
+        result = endpoint.named_graph(str(graph_iri(endpoint.settings.base, "ontology")))
+        response = Response(rendered(result, media)[0], content_type=content_type(media))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/def/<path:path>")
+def term(path: str) -> Response:
+    """Send a term of the ontology to its place in the documentation, or to the ontology in RDF."""
+    iri = f"{WK}{path}"
+    endpoint = current_app.extensions["compass"]
+    if not TERM_PATTERN.match(path) or not endpoint.exists(iri):
+        raise ResourceNotFound(f"the ontology has no term /def/{path}")
+    target = "/def/"
+    if choose_format(request, [*GRAPH_FORMATS, HTML]) == HTML:
+        anchors = _ontology_docs()[1]
+        # A member of a code list is documented with its class.
+        classes = endpoint.select(
+            "SELECT ?class WHERE { ?term a ?class }", {"term": ox.NamedNode(iri)}
+        )
+        documented = [iri, *(row["class"] for row in classes)]
+        anchor = next((anchors[known] for known in documented if known in anchors), "")
+        target += f"#{anchor}" if anchor else ""
+    response = redirect(target, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _ontology_docs() -> tuple[str, dict[str, str]]:
+    """The documentation page and term anchors of the build, or of the shipped ontology."""
+    folder = _build_folder()
+    page = folder / DOCS_FILE
+    if page.is_file():
+        return page.read_text(encoding="utf-8"), read_anchors(folder)
+    return _shipped_ontology_docs()
+
+
+@cache
+def _shipped_ontology_docs() -> tuple[str, dict[str, str]]:
+    return ontology_docs(paths.ONTOLOGY_FILE)
+
+
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID and DCAT description of the dataset, negotiated among the RDF formats."""
@@ -117,7 +173,10 @@ def download(name: str) -> Response:
 
 
 def _build_folder() -> Path:
-    return Path(current_app.extensions["compass"].settings.store).resolve().parent
+    settings = current_app.extensions["compass"].settings
+    if settings.remote:  # no build beside a remote store
+        return Path(os.devnull)
+    return Path(settings.store).resolve().parent
 
 
 def _checksums() -> dict[str, str]:

@@ -154,6 +154,12 @@ def home() -> str:
     return render_template("pages/home.html", page=page)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon, for browsers that ask for it at the conventional address."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @bp.get("/search")
 def search() -> str:
     """Find resources by label or code."""

@@ -1,13 +1,14 @@
 """``/sparql``: the SPARQL 1.1 Protocol, read-only, with a service description on a bare GET."""
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from api.pages import language
 from api.responses import choose_format, respond
 from compass_graph.description import service_description
 from compass_graph.errors import MalformedQuery, UnsupportedMediaType, UpdateNotAllowed
-from compass_graph.formats import GRAPH_FORMATS, content_type
+from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, content_type, negotiate
 from compass_graph.namespaces import PREFIXES
 
 bp = Blueprint("sparql", __name__)
@@ -15,6 +16,7 @@ bp = Blueprint("sparql", __name__)
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
+HTML = "text/html"
 
 
 def _protocol_parameters() -> tuple[MultiDict[str, str], str | None]:
@@ -57,6 +59,8 @@ def sparql() -> Response:
     queries = parameters.getlist("query") + ([body_query] if body_query is not None else [])
     if len(queries) > 1:
         raise MalformedQuery("send exactly one query, not several")
+    if request.method == "GET" and _wants_editor():
+        return _editor()
     if not queries:
         if request.method == "POST":
             raise MalformedQuery("the request has no query")
@@ -68,6 +72,35 @@ def sparql() -> Response:
         _graph_iris(parameters, "named-graph-uri"),
     )
     return respond(request, result, endpoint.build_id)
+
+
+def _wants_editor() -> bool:
+    """Say whether a browser is asking: it ranks HTML above every format of the protocol."""
+    offers = [*SOLUTION_FORMATS, *GRAPH_FORMATS, HTML]  # HTML last: */* gets the protocol
+    return negotiate(request.headers.get("Accept"), offers) == HTML
+
+
+def _editor() -> Response:
+    """The SPARQL editor (YASGUI), with the canned queries as example tabs."""
+    endpoint = current_app.extensions["compass"]
+    lang = language()
+    examples = [
+        {
+            "name": query.summary.get(lang) or query.summary["en"],
+            "query": _without_header(query.bind(examples, endpoint.settings.base)),
+        }
+        for query in endpoint.queries.values()
+        if (examples := query.examples()) is not None
+    ]
+    body = render_template("pages/sparql.html", examples=examples)
+    response = Response(body, content_type=content_type(HTML))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _without_header(text: str) -> str:
+    """Drop the ``#+`` header lines that document a query file; the tab's name says it."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
 
 
 def _service_description() -> Response:

@@ -54,6 +54,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Explore dependencies, the critical path, bottlenecks and who to involve when.",
     },
     "sparql_editor": {"nl": "SPARQL-editor", "en": "SPARQL editor"},
+    "sparql_intro": {
+        "nl": "Vraag de kennisgraaf rechtstreeks in SPARQL 1.1. Elk tabblad is een kant-en-klaar "
+        "voorbeeld uit de vraagcatalogus; pas het aan en druk op de afspeelknop.",
+        "en": "Query the knowledge graph directly in SPARQL 1.1. Each tab is a ready example from "
+        "the query catalogue; change it and press the play button.",
+    },
     "api": {"nl": "API en vraagcatalogus", "en": "API and query catalogue"},
     "ontology": {"nl": "Ontologie", "en": "Ontology"},
     "downloads": {"nl": "Downloads", "en": "Downloads"},

@@ -169,6 +169,11 @@ class Endpoint:
         text = with_values(prologue(PREFIXES) + DESCRIBE_QUERY, {"thing": ox.NamedNode(iri)})
         return self._execute(text, (), ())
 
+    def named_graph(self, iri: str) -> Result:
+        """Return the statements of one named graph of the dataset."""
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+        return self._execute(with_values(query, {"g": ox.NamedNode(iri)}), (), ())
+
     def exists(self, iri: str) -> bool:
         """Say whether the graph says anything about ``iri``."""
         answer = self._execute(f"ASK {{ <{iri}> ?p ?o }}", (), ())

@@ -6,6 +6,7 @@ The anchors let a term IRI such as ``def/Knooppunt`` dereference to its place on
 import json
 import logging
 import re
+import warnings
 from pathlib import Path
 
 DOCS_FILE = "ontology.html"
@@ -20,9 +21,12 @@ def ontology_docs(ontology_file: Path) -> tuple[str, dict[str, str]]:
     root = logging.getLogger()
     level = root.level
     try:
-        from pylode import OntPub  # imported late: it sets up logging and loads its own ontologies
+        # pyLODE reads its stylesheet without closing the file; that warning is not ours to fix.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            from pylode import OntPub  # imported late: it loads background ontologies
 
-        page = str(OntPub(ontology=str(ontology_file)).make_html())
+            page = str(OntPub(ontology=str(ontology_file)).make_html())
     finally:
         root.setLevel(level)
     anchors: dict[str, str] = {}

@@ -108,6 +108,12 @@ class CannedQuery:
             terms[parameter.name] = parameter.term(raw, base)
         return with_base(with_values(self.text, terms), base)
 
+    def examples(self) -> dict[str, Any] | None:
+        """Return example values for every parameter, or None when one has no example."""
+        if any(parameter.example is None for parameter in self.parameters):
+            return None
+        return {parameter.name: parameter.example for parameter in self.parameters}
+
     def ids(self, values: Mapping[str, Any], base: str = DEFAULT_BASE) -> list[str]:
         """Return the IRIs the id parameters point to, so callers can check that they exist."""
         return [

@@ -47,7 +47,8 @@ def test_the_trig_dump_keeps_one_named_graph_per_file(built: BuildResult) -> Non
 
 def test_the_checksums_match_the_files(built: BuildResult) -> None:
     lines = (built.out_dir / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 7
+    names = {line.split("  ")[1] for line in lines}
+    assert {"wijkkompas.nt", "summary.json", "ontology.html", "ontology-anchors.json"} <= names
     for line in lines:
         digest, name = line.split("  ")
         assert hashlib.sha256((built.out_dir / name).read_bytes()).hexdigest() == digest
