@@ -19,7 +19,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e . --group dev
-	command -v dot >/dev/null || (apt-get update -qq && apt-get install -y -qq graphviz)
+	@# Graphviz draws the pictures; Debian's Chromium runs the browser tests.
+	command -v dot >/dev/null && command -v chromium >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq graphviz chromium)
 	touch $@
 
 $(SWAGGER_UI)/swagger-ui-bundle.js:

@@ -111,8 +111,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "What can be taken now, and who to involve",
     },
     "progress_picture": {
-        "nl": "Voortgang op de afhankelijkheden: groen is gepasseerd, geel kan nu",
-        "en": "Progress on the dependencies: green is passed, yellow can be taken now",
+        "nl": "Voortgang op de afhankelijkheden: groen is gepasseerd, oranje kan nu, grijs wacht "
+        "nog, roze is gepasseerd terwijl een voorganger dat niet was.",
+        "en": "Progress on the dependencies: green is passed, orange can be taken now, grey still "
+        "waits, pink was passed while a prerequisite was not.",
     },
     "nothing": {"nl": "Geen gegevens.", "en": "No data."},
     "statements": {"nl": "Alle uitspraken", "en": "All statements"},
