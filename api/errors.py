@@ -1,9 +1,13 @@
-"""One JSON shape for every error, and CORS headers on every response, errors included."""
+"""One JSON shape for every error, and CORS headers on every response, errors included.
 
-from flask import Flask, Response, current_app, jsonify, request
+Browsers, which rank HTML above JSON, get the same error as a page of the site.
+"""
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from compass_graph.errors import CompassError
+from compass_graph.formats import negotiate
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -15,6 +19,9 @@ CORS_HEADERS = {
 
 def error_response(status: int, code: str, message: str) -> Response:
     """Return the one error shape: ``{"error": code, "message": ..., "status": status}``."""
+    if negotiate(request.headers.get("Accept"), ["application/json", "text/html"]) == "text/html":
+        page = render_template("pages/error.html", status=status, code=code, message=message)
+        return Response(page, status=status, content_type="text/html; charset=utf-8")
     response = jsonify({"error": code, "message": message, "status": status})
     response.status_code = status
     return response

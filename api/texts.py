@@ -137,6 +137,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "not public.",
     },
     "not_found": {"nl": "Niet gevonden", "en": "Not found"},
+    "error": {"nl": "Dat lukte niet", "en": "That did not work"},
 }
 
 

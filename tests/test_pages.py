@@ -213,8 +213,10 @@ def test_search_takes_any_text_as_text(client: FlaskClient, needle: str) -> None
 
 
 def test_an_unknown_resource_has_no_page(client: FlaskClient) -> None:
+    assert_error_shape(client.get("/doc/knooppunt/R9.99"), 404)
     response = client.get("/doc/knooppunt/R9.99", headers={"Accept": BROWSER})
-    assert_error_shape(response, 404)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Niet gevonden" in Page(response.get_data(as_text=True)).headings
 
 
 def test_the_ontology_documentation_has_an_anchor_for_every_term(
@@ -258,7 +260,8 @@ def test_terms_asked_as_rdf_lead_to_the_ontology(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("path", ["/def/Nope", "/def/role/nobody", "/def/..%2Fsecret", "/def/a//b"])
 def test_unknown_terms_are_404(client: FlaskClient, path: str) -> None:
-    assert_error_shape(client.get(path, headers={"Accept": BROWSER}), 404)
+    assert_error_shape(client.get(path, headers={"Accept": "text/turtle"}), 404)
+    assert client.get(path, headers={"Accept": BROWSER}).status_code == 404
 
 
 def test_browsers_get_the_editor_with_every_canned_query_as_an_example(
