@@ -79,4 +79,4 @@ wheel: $(STAMP) ## Build the wheel into wheelhouse/
 	$(BIN)/python -m build --wheel --outdir wheelhouse .
 
 clean: ## Remove the virtual environment and build output
-	rm -rf $(VENV) dist wheelhouse build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist dist.builds wheelhouse build .pytest_cache .mypy_cache .ruff_cache

@@ -4,9 +4,10 @@ from typing import Any
 
 from flask import Flask
 
-from api import analysis, errors, linked_data, pages, queries, sparql
+from api import analysis, errors, linked_data, pages, queries, serving, sparql
 from api.fastpath import ReplayCache
-from compass_graph.endpoint import Endpoint, Settings
+from api.serving import ServedBuild, name_the_build
+from compass_graph.endpoint import Settings
 
 DEFAULTS: dict[str, Any] = {
     "STORE": "dist/store",
@@ -18,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_LENGTH": Settings.max_query_length,
     "CACHE_SIZE": Settings.cache_size,
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    "RELOAD_CHECK": 1.0,
 }
 
 
@@ -42,20 +44,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("COMPASS")
     app.config.from_mapping(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    endpoint = Endpoint.open(settings_from(app.config))
-    app.extensions["compass"] = endpoint
-    if endpoint.build_id:  # an immutable build: replay answers to repeated requests
-        app.wsgi_app = ReplayCache(app.wsgi_app, int(app.config["CACHE_SIZE"]))  # type: ignore[method-assign]
+    holder = ServedBuild(settings_from(app.config), float(app.config["RELOAD_CHECK"]))
+    app.extensions["compass"] = holder
+    # Builds are immutable: answers to repeated requests are replayed while their build is served.
+    app.wsgi_app = ReplayCache(  # type: ignore[method-assign]
+        app.wsgi_app, int(app.config["CACHE_SIZE"]), lambda: holder.endpoint.build_id
+    )
     errors.register(app)
+    app.after_request(name_the_build)
+    app.register_blueprint(serving.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(pages.bp)
     return app
-
-
-def endpoint_of(app: Flask) -> Endpoint:
-    """Return the query layer an app serves."""
-    endpoint: Endpoint = app.extensions["compass"]
-    return endpoint

@@ -4,8 +4,9 @@ import dataclasses
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from api.serving import current_endpoint
 from compass_graph import analysis, involvement, pictures
 from compass_graph.errors import QueryParameterError, ResourceNotFound
 from compass_graph.exports import FORMATS, export
@@ -13,10 +14,6 @@ from compass_graph.progress import STORY_PROGRESS_QUERY, next_steps, read_progre
 from compass_graph.queries import ID_PATTERN
 
 bp = Blueprint("analysis", __name__, url_prefix="/api")
-
-
-def _endpoint() -> Any:
-    return current_app.extensions["compass"]
 
 
 def _plain(value: Any) -> Any:
@@ -36,13 +33,17 @@ def _id(value: str | None, what: str) -> str:
 @bp.get("/knooppunten/<code>/upstream")
 def upstream(code: str) -> Response:
     """What a knooppunt requires, directly or not, with the chain of reasons."""
-    return jsonify(_plain(analysis.upstream(_endpoint().dependencies, _id(code, "knooppunt"))))
+    return jsonify(
+        _plain(analysis.upstream(current_endpoint().dependencies, _id(code, "knooppunt")))
+    )
 
 
 @bp.get("/knooppunten/<code>/downstream")
 def downstream(code: str) -> Response:
     """What requires a knooppunt, directly or not, with the chain of reasons."""
-    return jsonify(_plain(analysis.downstream(_endpoint().dependencies, _id(code, "knooppunt"))))
+    return jsonify(
+        _plain(analysis.downstream(current_endpoint().dependencies, _id(code, "knooppunt")))
+    )
 
 
 @bp.get("/critical-path")
@@ -50,7 +51,7 @@ def critical_path() -> Response:
     """The longest chain of requirements, overall or into ``?into=CODE``."""
     into = request.args.get("into")
     path = analysis.critical_path(
-        _endpoint().dependencies, _id(into, "knooppunt") if into else None
+        current_endpoint().dependencies, _id(into, "knooppunt") if into else None
     )
     return jsonify({"into": into, "length": len(path), "path": path})
 
@@ -61,13 +62,13 @@ def bottlenecks() -> Response:
     top = request.args.get("top", "10")
     if not top.isdigit() or not 1 <= int(top) <= 100:
         raise QueryParameterError("top must be a whole number from 1 to 100")
-    return jsonify(_plain(analysis.bottlenecks(_endpoint().dependencies, int(top))))
+    return jsonify(_plain(analysis.bottlenecks(current_endpoint().dependencies, int(top))))
 
 
 @bp.get("/review")
 def review() -> Response:
     """Where the dependency graph starts and ends, requirements that run backwards, and cycles."""
-    digraph = _endpoint().dependencies
+    digraph = current_endpoint().dependencies
     return jsonify(
         {
             "starts": analysis.starts(digraph),
@@ -82,7 +83,7 @@ def review() -> Response:
 @bp.route("/next", methods=["GET", "POST"])
 def next_() -> Response:
     """What is next: for the places of ``?story=``, or for a posted CSV or Turtle progress file."""
-    endpoint = _endpoint()
+    endpoint = current_endpoint()
     digraph = endpoint.dependencies
     if request.method == "POST":
         turtle = request.mimetype == "text/turtle"
@@ -107,7 +108,7 @@ def next_() -> Response:
 @bp.get("/involve")
 def involve() -> Response:
     """Who to involve in a phase (``?phase=``), a knooppunt (``?knooppunt=``) or a story."""
-    endpoint = _endpoint()
+    endpoint = current_endpoint()
     rows = endpoint.involvements
     if "phase" in request.args:
         phase = request.args["phase"]
@@ -133,7 +134,7 @@ def involve() -> Response:
 @bp.get("/stakeholders/<stakeholder>/timeline")
 def timeline(stakeholder: str) -> Response:
     """When a stakeholder type is needed, across the phases."""
-    endpoint = _endpoint()
+    endpoint = current_endpoint()
     who = _id(stakeholder, "stakeholder type")
     if not endpoint.exists(f"{endpoint.settings.base}id/stakeholder-type/{who}"):
         raise ResourceNotFound(f"there is no stakeholder type {who!r}")
@@ -143,7 +144,7 @@ def timeline(stakeholder: str) -> Response:
 @bp.get("/graph.<format_name>")
 def graph_export(format_name: str) -> Response:
     """The dependency graph as GraphML, GEXF, node-link JSON, DOT, or a picture (SVG, PNG)."""
-    digraph = _endpoint().dependencies
+    digraph = current_endpoint().dependencies
     if format_name in pictures.FORMATS:
         drawing = pictures.dependency_picture(digraph, analysis.critical_path(digraph))
         return _picture(drawing, format_name)
@@ -156,7 +157,7 @@ def graph_export(format_name: str) -> Response:
 @bp.get("/pictures/<name>.<format_name>")
 def picture(name: str, format_name: str) -> Response:
     """The phase x spoor matrix, the who-to-involve heat map, or a neighbourhood's progress."""
-    endpoint = _endpoint()
+    endpoint = current_endpoint()
     if format_name not in pictures.FORMATS:
         raise ResourceNotFound("pictures come as .svg or .png")
     if name == "phase-spoor":

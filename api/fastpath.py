@@ -1,8 +1,9 @@
 """Serve repeated GET requests from ready-made responses, in front of Flask.
 
-A build never changes, so a GET that was answered once is answered the same way until the build
-changes: status, headers and body are kept and replayed without routing, negotiating or rendering
-again. Only successful answers that name their build are kept; anything else goes to Flask.
+A build never changes, so a GET that was answered once is answered the same way while that build
+is served: status, headers and body are kept under the build's id and replayed without routing,
+negotiating or rendering again. Only successful answers from the build being served are kept;
+anything else goes to Flask.
 """
 
 import threading
@@ -14,6 +15,7 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 Kept = tuple[str, list[tuple[str, str]], bytes]
+Key = tuple[str, str, str, str]  # build, path, query string, Accept
 
 CACHED_PREFIXES = ("/sparql", "/api/queries/")
 MAX_BODY = 1 << 20
@@ -22,17 +24,21 @@ MAX_BODY = 1 << 20
 class ReplayCache:
     """WSGI middleware that replays kept answers to identical GET requests."""
 
-    def __init__(self, app: WSGIApp, size: int = 4096) -> None:
+    def __init__(self, app: WSGIApp, size: int, current_build: Callable[[], str | None]) -> None:
         self.app = app
         self.size = size
-        self._kept: OrderedDict[tuple[str, str, str], Kept] = OrderedDict()
+        self.current_build = current_build
+        self._kept: OrderedDict[Key, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if environ.get("REQUEST_METHOD") != "GET" or not path.startswith(CACHED_PREFIXES):
             return self.app(environ, start_response)
-        key = (path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
+        build = self.current_build()
+        if not build:  # answers of a remote store are not known to stay the same
+            return self.app(environ, start_response)
+        key = (build, path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
@@ -48,7 +54,7 @@ class ReplayCache:
         return [body]
 
     def _answer_and_keep(
-        self, key: tuple[str, str, str], environ: Environ, start_response: StartResponse
+        self, key: Key, environ: Environ, start_response: StartResponse
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
 
@@ -58,10 +64,9 @@ class ReplayCache:
 
         body = b"".join(self.app(environ, capture))
         headers = captured.get("headers", [])
-        names = {name for name, _ in headers}
         if (
             captured.get("status", "").startswith("200")
-            and "X-Compass-Build" in names
+            and dict(headers).get("X-Compass-Build") == key[0]
             and len(body) < MAX_BODY
         ):
             with self._lock:

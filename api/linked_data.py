@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, redirect, request, send_file
 
 from api.pages import resource_page
 from api.responses import choose_format, rendered
+from api.serving import current_endpoint
 from compass_graph import paths
 from compass_graph.describe import RESOURCE_PATH
 from compass_graph.errors import ResourceNotFound
@@ -50,7 +51,7 @@ def _checked(path: str) -> str:
 @bp.get("/id/<path:path>")
 def thing(path: str) -> Response:
     """Send the client from the thing to the document about it."""
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     if not endpoint.exists(f"{endpoint.settings.base}id/{_checked(path)}"):
         raise ResourceNotFound(f"there is no resource /id/{path}")
     response = redirect(f"/doc/{path}", code=303)
@@ -64,7 +65,7 @@ def document(path: str) -> Response:
     suffix = next((suffix for suffix in SUFFIXES if path.endswith(suffix)), None)
     if suffix:
         path = path[: -len(suffix)]
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     iri = f"{endpoint.settings.base}id/{_checked(path)}"
     # HTML is offered last, so that clients accepting anything get RDF; browsers ask for HTML.
     media = SUFFIXES[suffix] if suffix else choose_format(request, [*GRAPH_FORMATS, HTML])
@@ -87,7 +88,7 @@ def document(path: str) -> Response:
 @bp.get("/def/")
 def ontology() -> Response:
     """The ontology: its documentation for browsers, its statements in RDF for everything else."""
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     media = choose_format(request, [*GRAPH_FORMATS, HTML])
     if media == HTML:
         response = Response(_ontology_docs()[0], content_type=content_type(HTML))
@@ -102,7 +103,7 @@ def ontology() -> Response:
 def term(path: str) -> Response:
     """Send a term of the ontology to its place in the documentation, or to the ontology in RDF."""
     iri = f"{WK}{path}"
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     if not TERM_PATTERN.match(path) or not endpoint.exists(iri):
         raise ResourceNotFound(f"the ontology has no term /def/{path}")
     target = "/def/"
@@ -137,7 +138,7 @@ def _shipped_ontology_docs() -> tuple[str, dict[str, str]]:
 @bp.get("/.well-known/void")
 def void() -> Response:
     """The VoID and DCAT description of the dataset, negotiated among the RDF formats."""
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     triples = dataset_description(
         endpoint.settings.base, request.url_root, endpoint.build, _checksums()
     )
@@ -173,7 +174,7 @@ def download(name: str) -> Response:
 
 
 def _build_folder() -> Path:
-    settings = current_app.extensions["compass"].settings
+    settings = current_endpoint().settings
     if settings.remote:  # no build beside a remote store
         return Path(os.devnull)
     return Path(settings.store).resolve().parent

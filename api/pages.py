@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 from jinja2 import TemplateNotFound
 
+from api.serving import current_endpoint
 from api.texts import LANGUAGES, text
 from compass_graph.endpoint import Endpoint
 from compass_graph.formats import plain_rows
@@ -131,7 +132,7 @@ def short_name(iri: str) -> str:
 def page_helpers() -> dict[str, Any]:
     """Give every template the language, its words and the link helpers."""
     lang = language()
-    base = current_app.extensions["compass"].settings.base
+    base = current_endpoint().settings.base
     switched = {**request.args.to_dict(), "lang": "en" if lang == "nl" else "nl"}
     if switched["lang"] == "nl":
         del switched["lang"]
@@ -148,7 +149,7 @@ def page_helpers() -> dict[str, Any]:
 @bp.get("/")
 def home() -> str:
     """The home page: what the Wijkkompas is, the process at a glance, entry points."""
-    page = Page(language(), current_app.extensions["compass"])
+    page = Page(language(), current_endpoint())
     for name in HOME:
         page.fill(name, {})
     return render_template("pages/home.html", page=page)
@@ -163,7 +164,7 @@ def favicon() -> Response:
 @bp.get("/search")
 def search() -> str:
     """Find resources by label or code."""
-    page = Page(language(), current_app.extensions["compass"])
+    page = Page(language(), current_endpoint())
     needle = request.args.get("q", "").strip()[:200]
     if len(needle) >= 2:
         page.fill("search_labels", {"text": needle})
@@ -173,7 +174,7 @@ def search() -> str:
 def resource_page(kind: str, reference: str) -> Response:
     """Render the page of the resource ``id/{kind}/{reference}``."""
     lang = language()
-    page = Page(lang, current_app.extensions["compass"])
+    page = Page(lang, current_endpoint())
     path = f"{kind}/{reference}"
     for section in (*SECTIONS.get(kind, ()), *GENERIC):
         value = path if section.parameter == "thing" else reference

@@ -4,10 +4,11 @@ import hashlib
 import json
 from functools import lru_cache
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from api.openapi import openapi_document
 from api.responses import choose_format, finish, respond
+from api.serving import current_endpoint
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Result, plain_rows
 from compass_graph.queries import CannedQuery, find
 
@@ -43,14 +44,14 @@ def describe(query: CannedQuery) -> dict[str, object]:
 @bp.get("/queries")
 def catalogue() -> Response:
     """List the canned queries."""
-    queries = current_app.extensions["compass"].queries
+    queries = current_endpoint().queries
     return jsonify({"queries": [describe(query) for query in queries.values()]})
 
 
 @bp.get("/queries/<name>")
 def run(name: str) -> Response:
     """Run one canned query with the parameters of the query string."""
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     query = find(endpoint.queries, name)
     values = {key: value for key, value in request.args.items() if key != "format"}
     offers = (
@@ -82,5 +83,5 @@ def browse() -> str:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """Describe the API in OpenAPI 3.1, generated from the query headers."""
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     return jsonify(openapi_document(endpoint.queries.values(), request.url_root, endpoint.build_id))

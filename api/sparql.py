@@ -1,11 +1,12 @@
 """``/sparql``: the SPARQL 1.1 Protocol, read-only, with a service description on a bare GET."""
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from api.pages import language
 from api.responses import choose_format, respond
+from api.serving import current_endpoint
 from compass_graph.description import service_description
 from compass_graph.errors import MalformedQuery, UnsupportedMediaType, UpdateNotAllowed
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, content_type, negotiate
@@ -65,7 +66,7 @@ def sparql() -> Response:
         if request.method == "POST":
             raise MalformedQuery("the request has no query")
         return _service_description()
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     result = endpoint.sparql(
         queries[0],
         _graph_iris(parameters, "default-graph-uri"),
@@ -82,7 +83,7 @@ def _wants_editor() -> bool:
 
 def _editor() -> Response:
     """The SPARQL editor (YASGUI), with the canned queries as example tabs."""
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     lang = language()
     examples = [
         {
@@ -104,7 +105,7 @@ def _without_header(text: str) -> str:
 
 
 def _service_description() -> Response:
-    endpoint = current_app.extensions["compass"]
+    endpoint = current_endpoint()
     media = choose_format(request, list(GRAPH_FORMATS))
     triples = service_description(
         request.base_url, endpoint.settings.base, endpoint.build, endpoint.graph_sizes()

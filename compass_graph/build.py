@@ -1,15 +1,14 @@
 """Build the graph: load, validate, check the dependencies are acyclic, derive, write ``dist/``.
 
-The build writes into a staging folder beside ``dist/`` and swaps it in only when everything
-succeeded, so a failed build leaves the previous ``dist/`` as it was.
+The build writes into a staging folder and publishes it only when everything succeeded
+(``compass_graph.publish``), so a failed build leaves the served build as it was.
 """
 
 import hashlib
 import itertools
 import json
-import os
-import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,11 @@ from compass_graph import paths
 from compass_graph.dependencies import dependency_graph, find_cycle
 from compass_graph.derive import derive
 from compass_graph.dumps import write_dumps
-from compass_graph.errors import InvalidData
+from compass_graph.errors import CompassError, InvalidData
 from compass_graph.loader import LoadedData, load
 from compass_graph.namespaces import DEFAULT_BASE, graph_iri
 from compass_graph.ontology_docs import write_ontology_docs
+from compass_graph.publish import publish, record_attempt, staging
 from compass_graph.queries import catalogue_quads, load_queries
 from compass_graph.store import STORE_FOLDER, write_store
 from compass_graph.summary import summarise
@@ -73,22 +73,25 @@ def build(
     base: str = DEFAULT_BASE,
     queries_dir: Path = paths.QUERIES_DIR,
 ) -> BuildResult:
-    """Build and validate the graph from ``data_dir`` and publish it into ``out_dir``."""
-    data = load(data_dir, base)
-    report, graph = check(data)
-    derived = data.dataset.graph(graph_iri(base, "derived"))
-    for triple in derive(graph):
-        derived.add(triple)
-        graph.add(triple)
-    _add_query_catalogue(data, graph, queries_dir)
-    staging = out_dir.with_name(f"{out_dir.name}.staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    """Build and validate the graph from ``data_dir`` and publish it as ``out_dir``.
+
+    Every attempt is recorded beside the builds; a failed one raises and publishes nothing.
+    """
     try:
-        staging.mkdir(parents=True)
-        result = _write(data, graph, report, staging, out_dir)
-        _replace_directory(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        data = load(data_dir, base)
+        report, graph = check(data)
+        derived = data.dataset.graph(graph_iri(base, "derived"))
+        for triple in derive(graph):
+            derived.add(triple)
+            graph.add(triple)
+        _add_query_catalogue(data, graph, queries_dir)
+        with staging(out_dir) as stage:
+            result = _write(data, graph, report, stage, out_dir)
+            publish(stage, out_dir, result.build_id)
+    except CompassError as error:
+        record_attempt(out_dir, ok=False, reason=str(error)[:4000])
+        raise
+    record_attempt(out_dir, ok=True, build_id=result.build_id)
     return result
 
 
@@ -107,7 +110,13 @@ def _write(
     checksums = write_dumps(data.dataset, graph, staging)
     write_store(staging / STORE_FOLDER, dataset_quads(data.dataset))
     build_id = checksums["wijkkompas.nt"][:16]
-    summary = {"build_id": build_id, "base": data.base, **summarise(data.dataset, graph)}
+    built_at = datetime.now(UTC).isoformat(timespec="seconds")
+    summary = {
+        "build_id": build_id,
+        "built_at": built_at,
+        "base": data.base,
+        **summarise(data.dataset, graph),
+    }
     files = {
         "summary.json": json.dumps(summary, indent=2, ensure_ascii=False).encode() + b"\n",
         "validation-report.txt": report.text.encode() + b"\n",
@@ -121,11 +130,3 @@ def _write(
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
     (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return BuildResult(out_dir, build_id, summary, report)
-
-
-def _replace_directory(staging: Path, target: Path) -> None:
-    retired = target.with_name(f"{target.name}.retired-{os.getpid()}")
-    if target.exists():
-        target.rename(retired)
-    staging.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)

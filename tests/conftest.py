@@ -15,6 +15,7 @@ from rdflib import Graph
 from werkzeug.test import TestResponse
 
 from api import create_app
+from api.serving import served
 from compass_graph.build import BuildResult, build
 from compass_graph.loader import LoadedData, load
 from compass_graph.validate import union_graph
@@ -58,7 +59,7 @@ def app(store_path: Path) -> Iterator[Flask]:
     """The real app over the real build, with one query worker process."""
     application = create_app({"STORE": str(store_path), "WORKERS": 1, "TIMEOUT": 10})
     yield application
-    application.extensions["compass"].close()
+    served(application).close()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from api import create_app
+from api.serving import served
 from tests.conftest import assert_error_shape
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -266,7 +267,7 @@ def test_a_runaway_query_is_stopped_and_the_worker_replaced(store_path: Path) ->
         response = client.get("/sparql", query_string={"query": runaway})
         assert_error_shape(response, 503, "query_timeout")
         assert response.headers["Retry-After"]
-        assert app.extensions["compass"].store.replaced == 1
+        assert served(app).endpoint.store.replaced == 1
         assert client.get("/sparql", query_string={"query": COUNT}).status_code == 200
     finally:
-        app.extensions["compass"].close()
+        served(app).close()
