@@ -1,8 +1,14 @@
-"""Serve the app: Flask's threaded server for development, gunicorn for production."""
+"""Serve the app: Flask's threaded server for development, gunicorn for production.
 
+Both pick up a newly published build by themselves; SIGHUP makes them do it at once (gunicorn
+replaces its workers gracefully, the development server swaps in place).
+"""
+
+import signal
 from typing import Any
 
 from api import create_app
+from api.serving import served
 
 
 def serve(
@@ -10,7 +16,10 @@ def serve(
 ) -> None:
     """Serve the graph on ``host:port`` until interrupted."""
     if not production:
-        create_app({"STORE": store}).run(host=host, port=port, threaded=True, use_reloader=False)
+        app = create_app({"STORE": store})
+        # SIGHUP: serve a newly published build now rather than within the second.
+        signal.signal(signal.SIGHUP, lambda *_: served(app).reload())
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
         return
     from gunicorn.app.base import BaseApplication
 

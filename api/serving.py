@@ -60,7 +60,9 @@ class ServedBuild:
             self.swaps += 1
             self.failed_swap = None
         # Requests that started on the old build end within the query time limit.
-        threading.Timer(3 * self.settings.timeout + 1, retired.close).start()
+        closing = threading.Timer(3 * self.settings.timeout + 1, retired.close)
+        closing.daemon = True  # a server that stops does not wait for it
+        closing.start()
 
     def _published(self) -> str:
         if self.settings.remote:

@@ -1,10 +1,12 @@
 """The command line: build, validate, summary, import-catalogue, query, sparql, deps, next,
-involve, export, serve, load."""
+involve, export, serve, reload, load."""
 
 import argparse
 import json
 import os
 import sys
+import time
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder")
     command.add_argument("--base", default=base, help="base IRI of things (env COMPASS_BASE)")
     command.set_defaults(run=_build)
+
+    command = commands.add_parser(
+        "reload", help="build, then wait until the server at --url answers from the new build"
+    )
+    command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="folder of Turtle files")
+    command.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder")
+    command.add_argument("--base", default=base, help="base IRI of things (env COMPASS_BASE)")
+    command.add_argument("--url", default="http://127.0.0.1:5000", help="the running server")
+    command.add_argument("--wait", type=float, default=10.0, help="seconds to wait for the swap")
+    command.set_defaults(run=_reload)
 
     command = commands.add_parser("validate", help="check data/ against the shapes, write nothing")
     command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="folder of Turtle files")
@@ -309,6 +321,25 @@ def _build(args: argparse.Namespace) -> int:
     print(format_summary(result.summary))
     print(f"build {result.build_id} written to {result.out_dir}/")
     return 0
+
+
+def _reload(args: argparse.Namespace) -> int:
+    build_id = build(args.data, args.out, args.base).build_id
+    print(f"build {build_id} published; waiting for {args.url} to serve it")
+    deadline = time.monotonic() + args.wait
+    served = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{args.url}/health", timeout=2) as response:
+                served = json.load(response)["build"]["build_id"]
+        except (OSError, ValueError, KeyError):
+            served = None
+        if served == build_id:
+            print(f"{args.url} serves build {build_id}")
+            return 0
+        time.sleep(0.2)
+    print(f"{args.url} still serves {served or 'nothing'} after {args.wait} s", file=sys.stderr)
+    return 1
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
 """Shared fixtures: the real data loaded once, and a real build written to a temporary folder."""
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -90,21 +91,22 @@ def assert_error_shape(
     return dict(body)
 
 
-@pytest.fixture(scope="session")
-def server(built: BuildResult) -> Iterator[str]:
-    """The production server (gunicorn, two processes) on 127.0.0.1, for real HTTP clients."""
+@contextlib.contextmanager
+def production_server(store: Path, *options: str) -> Iterator[str]:
+    """Run ``compass-graph serve --production`` (gunicorn, two processes) on 127.0.0.1."""
     port = free_port()
-    store = str(built.out_dir / "store")
     command = [sys.executable, "-m", "compass_graph", "serve", "--production", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--store", store], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*command, "--store", str(store), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(f"{url}/api/queries", timeout=2).close()
+                urllib.request.urlopen(f"{url}/health", timeout=2).close()
                 break
             except OSError:
                 assert time.monotonic() < deadline, "the production server did not come up"
@@ -113,3 +115,10 @@ def server(built: BuildResult) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server(built: BuildResult) -> Iterator[str]:
+    """The production server over the session's build, for real HTTP clients."""
+    with production_server(built.out_dir / "store") as url:
+        yield url
