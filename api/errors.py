@@ -29,7 +29,7 @@ def error_response(status: int, code: str, message: str) -> Response:
 
 def _compass_error(error: CompassError) -> Response:
     response = error_response(error.status, error.code, error.message)
-    if error.status in (503, 504):
+    if error.status in (502, 503, 504):
         response.headers["Retry-After"] = "5"
     return response
 

@@ -129,6 +129,12 @@ def health() -> Response:
     if holder.failed_swap:
         report["status"] = "degraded"
         report["failed_swap"] = holder.failed_swap
+    status = 200
+    try:
+        answering.ping()
+    except CompassError as error:
+        report["status"], report["store_error"], status = "unavailable", str(error), 503
     response = jsonify(report)
+    response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response

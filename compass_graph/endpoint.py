@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from compass_graph import safety
 from compass_graph.dependencies import dependency_graph
 from compass_graph.describe import DESCRIBE_QUERY
-from compass_graph.errors import ResourceNotFound
+from compass_graph.errors import ResourceNotFound, StoreBadAnswer
 from compass_graph.formats import Result, plain_rows
 from compass_graph.involvement import INVOLVEMENTS_QUERY
 from compass_graph.namespaces import DEFAULT_BASE, PREFIXES
@@ -169,6 +169,10 @@ class Endpoint:
         text = with_values(prologue(PREFIXES) + DESCRIBE_QUERY, {"thing": ox.NamedNode(iri)})
         return self._execute(text, (), ())
 
+    def ping(self) -> None:
+        """Ask the store a trivial question, bypassing the cache; raise if it cannot answer."""
+        self.store.execute(QueryRequest("ASK {}", (), (), 1))
+
     def named_graph(self, iri: str) -> Result:
         """Return the statements of one named graph of the dataset."""
         query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -184,7 +188,10 @@ class Endpoint:
         if self._graphs is None:
             query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
             rows = json.loads(self._execute(query, (), ()).body)["results"]["bindings"]
-            self._graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+            try:
+                self._graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+            except (KeyError, TypeError, ValueError) as error:
+                raise StoreBadAnswer(f"the store miscounted its graphs: {error!r}") from error
         return dict(self._graphs)
 
     def _execute(

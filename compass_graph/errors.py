@@ -113,10 +113,17 @@ class QueryTimeout(CompassError):
 
 
 class StoreUnavailable(CompassError):
-    """The store cannot be reached or answered something unreadable."""
+    """The store cannot be reached, or says it cannot answer now."""
 
     status = 503
     code = "store_unavailable"
+
+
+class StoreBadAnswer(CompassError):
+    """The remote store answered with an error or with something that is not a query answer."""
+
+    status = 502
+    code = "store_bad_answer"
 
 
 class StoreTimeout(CompassError):

@@ -4,6 +4,8 @@ Both answer ``execute(QueryRequest)`` with a ``Result`` in canonical form (SPARQ
 N-Triples), so everything above them works the same on either.
 """
 
+import dataclasses
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -15,9 +17,9 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from compass_graph.errors import MalformedQuery, StoreTimeout, StoreUnavailable
+from compass_graph.errors import MalformedQuery, StoreBadAnswer, StoreTimeout, StoreUnavailable
 from compass_graph.formats import Result
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -150,37 +152,53 @@ class RemoteStore:
             client.addNamedGraph(iri)
         graph_query = client.queryType in ("CONSTRUCT", "DESCRIBE")
         client.setReturnFormat(TURTLE if graph_query else JSON)
-        body = self._fetch(client)
+        body, partial = self._fetch(client)
         try:
             if graph_query:
-                return to_result(ox.parse(body, format=ox.RdfFormat.TURTLE), request.row_cap)
-            return to_result(
-                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), request.row_cap
-            )
+                answer: Any = ox.parse(body, format=ox.RdfFormat.TURTLE)
+            else:
+                answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            result = to_result(answer, request.row_cap)
         except (SyntaxError, ValueError) as error:
-            raise StoreUnavailable(
-                f"the store at {self.query_url} sent an unreadable answer: {error}"
+            raise StoreBadAnswer(
+                f"the store at {self.query_url} sent something that is not a query answer: {error}"
             ) from error
+        # Virtuoso's anytime queries answer 206 with what they found in time: say it is partial.
+        return dataclasses.replace(result, truncated=True) if partial else result
 
-    def _fetch(self, client: SPARQLWrapper) -> bytes:
+    def _fetch(self, client: SPARQLWrapper) -> tuple[bytes, bool]:
+        """Return the body of the store's answer and whether the store called it partial."""
         try:
             response = client.query().response
-            return bytes(response.read())
+            return bytes(response.read()), response.getcode() == 206
         except TimeoutError as error:
-            raise StoreTimeout(
-                f"the store at {self.query_url} did not answer in {self.timeout} s"
-            ) from error
+            raise self._late() from error
+        except QueryBadFormed as error:  # the store's parser refused what ours let through
+            raise MalformedQuery(str(error)) from error
         except urllib.error.HTTPError as error:
             message = error.read().decode("utf-8", "replace")[:500]
             if error.code == 400:
                 raise MalformedQuery(message) from error
-            raise StoreUnavailable(
+            if error.code in (503, 429):
+                raise StoreUnavailable(
+                    f"the store at {self.query_url} cannot answer now ({error.code}): {message}"
+                ) from error
+            raise StoreBadAnswer(
                 f"the store at {self.query_url} answered {error.code}: {message}"
             ) from error
-        except (urllib.error.URLError, SPARQLWrapperException, OSError) as error:
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise self._late() from error
             raise StoreUnavailable(
-                f"the store at {self.query_url} cannot be reached: {error}"
+                f"the store at {self.query_url} cannot be reached: {error.reason}"
             ) from error
+        except (SPARQLWrapperException, http.client.HTTPException, OSError) as error:
+            raise StoreBadAnswer(
+                f"the store at {self.query_url} broke off its answer: {error}"
+            ) from error
+
+    def _late(self) -> StoreTimeout:
+        return StoreTimeout(f"the store at {self.query_url} did not answer in {self.timeout} s")
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace one named graph through the SPARQL 1.1 Graph Store Protocol."""

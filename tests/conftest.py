@@ -1,6 +1,7 @@
 """Shared fixtures: the real data loaded once, and a real build written to a temporary folder."""
 
 import contextlib
+import shutil
 import socket
 import subprocess
 import sys
@@ -89,6 +90,39 @@ def assert_error_shape(
         assert body["error"] == code
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     return dict(body)
+
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+
+
+def wait_for_oxigraph(url: str, seconds: float = 20) -> None:
+    """Wait until an oxigraph server answers at ``url``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"oxigraph serve did not come up at {url}")
+
+
+@contextlib.contextmanager
+def oxigraph_server(
+    location: Path, port: int | None = None
+) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
+    """Run a real ``oxigraph serve`` on 127.0.0.1 over ``location``; yield its URL and process."""
+    url = f"http://127.0.0.1:{port or free_port()}"
+    command = [OXIGRAPH, "serve", "--location", str(location), "--bind", url[7:]]
+    process = subprocess.Popen(
+        [*command, "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for_oxigraph(url)
+        yield url, process
+    finally:
+        process.kill()
+        process.wait(10)
 
 
 @contextlib.contextmanager

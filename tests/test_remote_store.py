@@ -2,13 +2,7 @@
 
 import json
 import re
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -20,44 +14,15 @@ from compass_graph.cli import main
 from compass_graph.endpoint import Endpoint, Settings
 from compass_graph.formats import Result
 from compass_graph.queries import load_queries
-from tests.conftest import assert_error_shape, free_port
-
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-
-
-def wait_until_up(url: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"oxigraph serve did not come up at {url}")
+from tests.conftest import assert_error_shape, free_port, oxigraph_server
 
 
 @pytest.fixture(scope="module")
 def oxigraph(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real oxigraph server on a free port, loaded with the build through compass-graph load."""
-    url = f"http://127.0.0.1:{free_port()}"
-    location = tmp_path_factory.mktemp("oxigraph")
-    command = [
-        OXIGRAPH,
-        "serve",
-        "--location",
-        str(location),
-        "--bind",
-        url[7:],
-        "--union-default-graph",
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(url)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as (url, _):
         assert main(["load", "--store", f"{url}/store", "--dist", str(built.out_dir)]) == 0
         yield url
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 @pytest.fixture(scope="module")
