@@ -6,6 +6,7 @@ from flask import Flask
 
 from api import analysis, errors, linked_data, pages, queries, serving, sparql
 from api.fastpath import ReplayCache
+from api.ratelimit import RateLimit
 from api.serving import ServedBuild, name_the_build
 from compass_graph.endpoint import Settings
 
@@ -20,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_SIZE": Settings.cache_size,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "RELOAD_CHECK": 1.0,
+    "RATE_LIMIT": 0.0,  # requests a second per client; 0 leaves clients unlimited
+    "RATE_BURST": 0.0,  # requests at once per client; 0 means twice the rate
 }
 
 
@@ -50,6 +53,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = ReplayCache(  # type: ignore[method-assign]
         app.wsgi_app, int(app.config["CACHE_SIZE"]), lambda: holder.endpoint.build_id
     )
+    rate = float(app.config["RATE_LIMIT"])
+    if rate > 0:
+        burst = float(app.config["RATE_BURST"]) or 2 * rate
+        app.wsgi_app = RateLimit(app.wsgi_app, rate, burst)  # type: ignore[method-assign]
     errors.register(app)
     app.after_request(name_the_build)
     app.register_blueprint(serving.bp)

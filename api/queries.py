@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from api.openapi import openapi_document
 from api.responses import choose_format, finish, respond
 from api.serving import current_endpoint
+from compass_graph.errors import QueryParameterError
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Result, plain_rows
 from compass_graph.queries import CannedQuery, find
 
@@ -53,6 +54,9 @@ def run(name: str) -> Response:
     """Run one canned query with the parameters of the query string."""
     endpoint = current_endpoint()
     query = find(endpoint.queries, name)
+    repeated = [key for key, given in request.args.lists() if len(given) > 1]
+    if repeated:
+        raise QueryParameterError(f"give each parameter once, not {', '.join(repeated)}")
     values = {key: value for key, value in request.args.items() if key != "format"}
     offers = (
         list(GRAPH_FORMATS)

@@ -121,6 +121,8 @@ class Endpoint:
         """Check and run a user's SPARQL query over the dataset the protocol or the query names."""
         named_in_query = safety.check(query, self.graph_sizes(), self.settings.max_query_length)
         if default_graphs or named_graphs:
+            # Graphs the protocol names that the store lacks are empty, as the W3C tests expect;
+            # nothing is ever fetched for them.
             dataset = safety.QueryDataset(tuple(default_graphs), tuple(named_graphs))
         else:
             dataset = named_in_query

@@ -63,9 +63,13 @@ def data_files(data_dir: Path) -> list[Path]:
 def parse_turtle(path: Path, base: str = DEFAULT_BASE) -> Graph:
     """Parse one Turtle file into a new graph, with errors that name the file and line."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raise LoadError("the file starts with a byte order mark; save it as UTF-8 without one",
+                            file=path, line=1)  # fmt: skip
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = raw[: error.start].count(b"\n") + 1
         raise LoadError("the file is not valid UTF-8", file=path, line=line) from error
     except OSError as error:
         raise LoadError(f"cannot read the file: {error.strerror}", file=path) from error

@@ -51,16 +51,17 @@ class Parameter:
     def term(self, raw: Any, base: str) -> ox.NamedNode | ox.Literal:
         """Check a raw value against the declared type and return it as an RDF term."""
         value = str(raw).strip()
+        shown = repr(value if len(value) <= 60 else value[:60] + "...")
         if self.enum and value not in {str(allowed) for allowed in self.enum}:
             allowed = ", ".join(str(v) for v in self.enum)
-            raise QueryParameterError(f"{self.name} must be one of {allowed}, not {value!r}")
+            raise QueryParameterError(f"{self.name} must be one of {allowed}, not {shown}")
         if self.type == "integer":
             if not re.fullmatch(r"-?[0-9]{1,9}", value):
-                raise QueryParameterError(f"{self.name} must be a whole number, not {value!r}")
+                raise QueryParameterError(f"{self.name} must be a whole number, not {shown}")
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
         if self.type == "language":
             if value not in ("nl", "en"):
-                raise QueryParameterError(f"{self.name} must be nl or en, not {value!r}")
+                raise QueryParameterError(f"{self.name} must be nl or en, not {shown}")
             return ox.Literal(value)
         if self.type == "string":
             if len(value) > 200:
@@ -69,13 +70,13 @@ class Parameter:
         if self.type == "thing":
             if not THING_PATTERN.match(value):
                 raise QueryParameterError(
-                    f"{self.name} must be a path under id/ such as knooppunt/R1.04, not {value!r}"
+                    f"{self.name} must be a path under id/ such as knooppunt/R1.04, not {shown}"
                 )
             return ox.NamedNode(f"{base}id/{value}")
         if not ID_PATTERN.match(value):
             raise QueryParameterError(
                 f"{self.name} must be a {self.type} id: letters, digits, dots, hyphens, "
-                f"underscores, not {value!r}"
+                f"underscores, not {shown}"
             )
         return ox.NamedNode(f"{base}id/{self.type}/{value}")
 
