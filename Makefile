@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install assets build validate run serve-production bench test lint format typecheck wheel clean
+.PHONY: help install assets build validate run serve-production bench test fuzz load lint format typecheck wheel clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ test: $(STAMP) assets ## Run every test, the linter and the type checker
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+fuzz: $(STAMP) ## Fuzz the API and the parameter binding for longer (COMPASS_FUZZ_EXAMPLES)
+	COMPASS_FUZZ_EXAMPLES=$${COMPASS_FUZZ_EXAMPLES:-300} $(BIN)/pytest -q tests/test_fuzz.py tests/test_properties.py
 
 bench: build ## Measure ours against the Flask floor, oxigraph serve and rdflib-endpoint
 	$(BIN)/pip install --quiet --group bench

@@ -1,6 +1,7 @@
 """The dependency analyses over HTTP: closures, critical path, bottlenecks, next steps, who when."""
 
 import dataclasses
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -25,7 +26,7 @@ def _plain(value: Any) -> Any:
 
 
 def _id(value: str | None, what: str) -> str:
-    if not value or not ID_PATTERN.match(value):
+    if not value or not ID_PATTERN.fullmatch(value):
         raise QueryParameterError(f"give a {what} id: letters, digits, dots, hyphens, underscores")
     return value
 
@@ -51,7 +52,7 @@ def critical_path() -> Response:
     """The longest chain of requirements, overall or into ``?into=CODE``."""
     into = request.args.get("into")
     path = analysis.critical_path(
-        current_endpoint().dependencies, _id(into, "knooppunt") if into else None
+        current_endpoint().dependencies, _id(into, "knooppunt") if into is not None else None
     )
     return jsonify({"into": into, "length": len(path), "path": path})
 
@@ -60,7 +61,7 @@ def critical_path() -> Response:
 def bottlenecks() -> Response:
     """The knooppunten whose delay blocks the most others."""
     top = request.args.get("top", "10")
-    if not top.isdigit() or not 1 <= int(top) <= 100:
+    if not re.fullmatch(r"[0-9]{1,3}", top) or not 1 <= int(top) <= 100:
         raise QueryParameterError("top must be a whole number from 1 to 100")
     return jsonify(_plain(analysis.bottlenecks(current_endpoint().dependencies, int(top))))
 
@@ -107,16 +108,22 @@ def next_() -> Response:
 
 @bp.get("/involve")
 def involve() -> Response:
-    """Who to involve in a phase (``?phase=``), a knooppunt (``?knooppunt=``) or a story."""
+    """Who to involve in a phase (``?phase=``), a knooppunt (``?knooppunt=``), a story
+    (``?story=``), or, without a parameter, in each phase."""
     endpoint = current_endpoint()
     rows = endpoint.involvements
-    if "phase" in request.args:
-        phase = request.args["phase"]
-        if phase not in {"1", "2", "3", "4", "5", "6"}:
-            raise QueryParameterError("phase must be 1 to 6")
+    # Every parameter given is checked; the first of phase, knooppunt and story answers.
+    phase = request.args.get("phase")
+    if phase is not None and phase not in {"1", "2", "3", "4", "5", "6"}:
+        raise QueryParameterError("phase must be 1 to 6")
+    code = request.args.get("knooppunt")
+    if code is not None:
+        _id(code, "knooppunt")
+    if "story" in request.args:
+        _id(request.args["story"], "story")
+    if phase is not None:
         return jsonify(involvement.matrix(rows).get(int(phase), {}))
-    if "knooppunt" in request.args:
-        code = _id(request.args["knooppunt"], "knooppunt")
+    if code is not None:
         if code not in endpoint.dependencies:
             raise ResourceNotFound(f"there is no knooppunt with the code {code!r}")
         return jsonify(
@@ -128,7 +135,8 @@ def involve() -> Response:
         )
     if "story" in request.args:
         return next_()
-    raise QueryParameterError("give phase, knooppunt or story")
+    matrix = involvement.matrix(rows)  # every phase
+    return jsonify({str(number): matrix[number] for number in sorted(matrix)})
 
 
 @bp.get("/stakeholders/<stakeholder>/timeline")

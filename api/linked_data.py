@@ -43,7 +43,7 @@ TERM_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._
 
 def _checked(path: str) -> str:
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
-    if "%" in raw.split("?", 1)[0] or not PATTERN.match(path):
+    if "%" in raw.split("?", 1)[0] or not PATTERN.fullmatch(path):
         raise ResourceNotFound(f"/{path} is not the address of a resource here")
     return path
 
@@ -104,7 +104,7 @@ def term(path: str) -> Response:
     """Send a term of the ontology to its place in the documentation, or to the ontology in RDF."""
     iri = f"{WK}{path}"
     endpoint = current_endpoint()
-    if not TERM_PATTERN.match(path) or not endpoint.exists(iri):
+    if not TERM_PATTERN.fullmatch(path) or not endpoint.exists(iri):
         raise ResourceNotFound(f"the ontology has no term /def/{path}")
     target = "/def/"
     if choose_format(request, [*GRAPH_FORMATS, HTML]) == HTML:

@@ -4,16 +4,25 @@ from collections.abc import Iterable
 from typing import Any
 
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS
-from compass_graph.queries import ID_PATTERN, CannedQuery, Parameter
+from compass_graph.queries import ID_PATTERN, THING_PATTERN, CannedQuery, Parameter
 
 ERROR = {"$ref": "#/components/responses/Error"}
 
 
 def _schema(parameter: Parameter) -> dict[str, Any]:
+    """The JSON Schema of a parameter: exactly what Parameter.term accepts."""
     if parameter.type == "integer":
-        schema: dict[str, Any] = {"type": "integer"}
-    elif parameter.type in ("string", "language", "thing"):
-        schema = {"type": "string"}
+        schema: dict[str, Any] = {
+            "type": "integer",
+            "minimum": -999_999_999,
+            "maximum": 999_999_999,
+        }
+    elif parameter.type == "language":
+        schema = {"type": "string", "enum": ["nl", "en"]}
+    elif parameter.type == "string":
+        schema = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}
+    elif parameter.type == "thing":
+        schema = {"type": "string", "pattern": THING_PATTERN.pattern}
     else:
         schema = {"type": "string", "pattern": ID_PATTERN.pattern}
     if parameter.enum:
@@ -46,23 +55,24 @@ def _operation(query: CannedQuery) -> dict[str, Any]:
             "responses": {
                 "200": {"description": "The answer.", "content": {m: {} for m in media}},
                 "304": {"description": "Not modified since the ETag given."},
-                "400": ERROR,
-                "404": ERROR,
-                "406": ERROR,
-                "503": ERROR,
+                **dict.fromkeys(("400", "404", "406", "429", "502", "503", "504"), ERROR),
             },
         }
     }
 
 
-def _get(summary: str, *parameters: tuple[str, str, bool]) -> dict[str, Any]:
+AnalysisParameter = tuple[str, str, bool, dict[str, Any]]
+ID = {"type": "string", "pattern": ID_PATTERN.pattern}
+
+
+def _get(summary: str, *parameters: AnalysisParameter) -> dict[str, Any]:
     return {
         "get": {
             "summary": summary,
             "tags": ["analysis"],
             "parameters": [
-                {"name": name, "in": where, "required": required, "schema": {"type": "string"}}
-                for name, where, required in parameters
+                {"name": name, "in": where, "required": required, "schema": schema}
+                for name, where, required, schema in parameters
             ],
             "responses": {
                 "200": {"description": "The answer, as JSON."},
@@ -73,7 +83,9 @@ def _get(summary: str, *parameters: tuple[str, str, bool]) -> dict[str, Any]:
     }
 
 
-CODE = ("code", "path", True)
+CODE: AnalysisParameter = ("code", "path", True, ID)
+PHASE = {"type": "integer", "minimum": 1, "maximum": 6}
+GRAPH_FORMATS_EXPORTED = ["graphml", "gexf", "json", "dot", "svg", "png"]
 ANALYSIS_PATHS: dict[str, Any] = {
     "/api/knooppunten/{code}/upstream": _get(
         "What a knooppunt requires, with the chain of reasons.", CODE
@@ -81,15 +93,16 @@ ANALYSIS_PATHS: dict[str, Any] = {
     "/api/knooppunten/{code}/downstream": _get(
         "What requires a knooppunt, with the chain of reasons.", CODE
     ),
-    "/api/critical-path": _get("The longest chain of requirements.", ("into", "query", False)),
+    "/api/critical-path": _get("The longest chain of requirements.", ("into", "query", False, ID)),
     "/api/review": _get("Starts, ends, backward requirements, cycles and a process order."),
     "/api/bottlenecks": _get(
-        "The knooppunten whose delay blocks the most others.", ("top", "query", False)
+        "The knooppunten whose delay blocks the most others.",
+        ("top", "query", False, {"type": "integer", "minimum": 1, "maximum": 100}),
     ),
     "/api/next": {
         **_get(
             "What a story's neighbourhoods can take up next, and with whom.",
-            ("story", "query", True),
+            ("story", "query", True, ID),
         ),
         "post": {
             "summary": "What is next after the passed knooppunten of a posted progress file.",
@@ -102,16 +115,18 @@ ANALYSIS_PATHS: dict[str, Any] = {
         },
     },
     "/api/involve": _get(
-        "Who to involve in a phase, a knooppunt or a story.",
-        ("phase", "query", False),
-        ("knooppunt", "query", False),
-        ("story", "query", False),
+        "Who to involve in a phase, a knooppunt or a story (the first given of these answers), "
+        "or in each phase.",
+        ("phase", "query", False, PHASE),
+        ("knooppunt", "query", False, ID),
+        ("story", "query", False, ID),
     ),
     "/api/stakeholders/{stakeholder}/timeline": _get(
-        "When a stakeholder type is needed, across the phases.", ("stakeholder", "path", True)
+        "When a stakeholder type is needed, across the phases.", ("stakeholder", "path", True, ID)
     ),
     "/api/graph.{format}": _get(
-        "The dependency graph as GraphML, GEXF, JSON or DOT.", ("format", "path", True)
+        "The dependency graph as GraphML, GEXF, JSON or DOT.",
+        ("format", "path", True, {"type": "string", "enum": GRAPH_FORMATS_EXPORTED}),
     ),
 }
 

@@ -102,6 +102,15 @@ def _quality(parameters: list[str]) -> float:
     return 1.0
 
 
+def rating(matching: list[MediaRange]) -> float:
+    """Rate an offer by the ranges that cover it: the most specific ones decide, and of those
+    (a header may name the same range twice) the best."""
+    if not matching:
+        return 0.0
+    top = max(r.specificity for r in matching)
+    return max(r.q for r in matching if r.specificity == top)
+
+
 def negotiate(header: str | None, offers: list[str]) -> str | None:
     """Pick the offer the client prefers most (ties go to the earlier offer), or None."""
     ranges = parse_accept(header)
@@ -111,9 +120,9 @@ def negotiate(header: str | None, offers: list[str]) -> str | None:
         matching = [r for r in ranges if r.matches(offer)]
         if not matching:
             continue
-        most_specific = max(matching, key=lambda r: r.specificity)
-        score = (most_specific.q, -position)
-        if most_specific.q > 0 and (chosen is None or score > best):
+        quality = rating(matching)
+        score = (quality, -position)
+        if quality > 0 and (chosen is None or score > best):
             best, chosen = score, offer
     return chosen
 

@@ -50,7 +50,7 @@ class Parameter:
 
     def term(self, raw: Any, base: str) -> ox.NamedNode | ox.Literal:
         """Check a raw value against the declared type and return it as an RDF term."""
-        value = str(raw).strip()
+        value = str(raw)
         shown = repr(value if len(value) <= 60 else value[:60] + "...")
         if self.enum and value not in {str(allowed) for allowed in self.enum}:
             allowed = ", ".join(str(v) for v in self.enum)
@@ -68,12 +68,12 @@ class Parameter:
                 raise QueryParameterError(f"{self.name} may be at most 200 characters long")
             return ox.Literal(value)
         if self.type == "thing":
-            if not THING_PATTERN.match(value):
+            if not THING_PATTERN.fullmatch(value):
                 raise QueryParameterError(
                     f"{self.name} must be a path under id/ such as knooppunt/R1.04, not {shown}"
                 )
             return ox.NamedNode(f"{base}id/{value}")
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise QueryParameterError(
                 f"{self.name} must be a {self.type} id: letters, digits, dots, hyphens, "
                 f"underscores, not {shown}"

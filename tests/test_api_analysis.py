@@ -52,8 +52,10 @@ def test_next_for_a_story_and_for_a_posted_progress_file(client: FlaskClient) ->
         ("/api/next?story=nowhere", 404),
         ("/api/next", 400),
         ("/api/involve?phase=9", 400),
-        ("/api/involve", 400),
+        ("/api/involve?phase=2&knooppunt=<script>", 400),
         ("/api/bottlenecks?top=-1", 400),
+        ("/api/bottlenecks?top=%C2%B2", 400),
+        ("/api/critical-path?into=", 400),
         ("/api/stakeholders/burgemeester/timeline", 404),
         ("/api/graph.gif", 404),
     ],
@@ -62,6 +64,12 @@ def test_bad_analysis_requests_get_the_error_shape(
     client: FlaskClient, path: str, status: int
 ) -> None:
     assert_error_shape(client.get(path), status)
+
+
+def test_involve_without_a_parameter_gives_every_phase(client: FlaskClient) -> None:
+    every = client.get("/api/involve").get_json()
+    assert sorted(every) == ["1", "2", "3", "4", "5", "6"]
+    assert every["3"] == client.get("/api/involve?phase=3").get_json()
 
 
 def test_a_posted_progress_with_an_unknown_knooppunt_is_400(client: FlaskClient) -> None:

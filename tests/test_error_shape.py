@@ -54,7 +54,7 @@ NOT_FROM_A_ROUTE = {
     "QueryDefinitionError",
     "CompassError",
 }
-FROM_STORE_FAULTS = {"QueryTimeout", "StoreUnavailable", "StoreTimeout"}  # tested with real stores
+FROM_STORE_FAULTS = {"QueryTimeout", "StoreUnavailable", "StoreTimeout", "StoreBadAnswer"}
 
 
 @pytest.mark.parametrize(
