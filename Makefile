@@ -64,8 +64,11 @@ fuzz: $(STAMP) ## Fuzz the API and the parameter binding for longer (COMPASS_FUZ
 bench: build ## Measure ours against the Flask floor, oxigraph serve and rdflib-endpoint
 	$(BIN)/pip install --quiet --group bench
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python bench/run.py --connections 1
-	$(BIN)/python bench/run.py --connections 8
+	$(BIN)/python -m bench.run --connections 1
+	$(BIN)/python -m bench.run --connections 8
+
+load: build ## Load the production server: N clients for a fixed time, alone and beside a runaway query
+	$(BIN)/python -m bench.load --clients 16 --seconds 20
 
 lint: $(STAMP) ## Lint and check formatting
 	$(BIN)/ruff check .

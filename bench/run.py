@@ -12,25 +12,22 @@ keep-alive connections send requests for a fixed time (wrk where installed, whic
 does; Python threads otherwise); the run prints p50, p99 and requests per second, and the ratios
 the README records.
 
-Run with `make bench`; `python bench/run.py --seconds 5 --connections 8` to change the load.
+Run with `make bench`; `python -m bench.run --seconds 5 --connections 8` to change the load.
 """
 
 import argparse
-import http.client
 import os
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
 
+from bench.load import Measurement, load_with_threads
 from compass_graph.queries import load_queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,14 +41,6 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 FLOOR_APP = (
     "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef floor():\n    return 'ok'\n"
 )
-
-
-@dataclass
-class Measurement:
-    p50: float  # milliseconds
-    p99: float  # milliseconds
-    rate: float  # requests per second
-    errors: int
 
 
 def free_port() -> int:
@@ -105,43 +94,6 @@ def load_with_wrk(
     return Measurement(
         percentiles["50"], percentiles["99"], rate, int(errors.group(1)) if errors else 0
     )
-
-
-def load_with_threads(
-    port: int, paths: list[str], seconds: float, connections: int, accept: str
-) -> Measurement:
-    """Send GET requests from ``connections`` threads for ``seconds``; return what was measured."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def client(offset: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, index = [], offset
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            connection.request("GET", paths[index % len(paths)], headers={"Accept": accept})
-            response = connection.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - started)
-            if response.status != 200:
-                with lock:
-                    errors[0] += 1
-            index += 1
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - began
-    p50 = statistics.median(latencies) * 1000
-    p99 = statistics.quantiles(latencies, n=100)[98] * 1000
-    return Measurement(p50, p99, len(latencies) / elapsed, errors[0])
 
 
 def start(command: list[str], port: int, **options: object) -> subprocess.Popen[bytes]:
