@@ -15,9 +15,10 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 Kept = tuple[str, list[tuple[str, str]], bytes]
-Key = tuple[str, str, str, str]  # build, path, query string, Accept
+Key = tuple[str, str, str, str, str]  # build, host, path, query string, Accept
 
-CACHED_PREFIXES = ("/sparql", "/api/queries/")
+CACHED_PATHS = ("/", "/search")
+CACHED_PREFIXES = ("/sparql", "/api/", "/doc/", "/def/")
 MAX_BODY = 1 << 20
 
 
@@ -33,12 +34,20 @@ class ReplayCache:
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if environ.get("REQUEST_METHOD") != "GET" or not path.startswith(CACHED_PREFIXES):
+        if environ.get("REQUEST_METHOD") != "GET" or not (
+            path in CACHED_PATHS or path.startswith(CACHED_PREFIXES)
+        ):
             return self.app(environ, start_response)
         build = self.current_build()
         if not build:  # answers of a remote store are not known to stay the same
             return self.app(environ, start_response)
-        key = (build, path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
+        key = (
+            build,
+            environ.get("HTTP_HOST", ""),  # some answers name the address they were asked at
+            path,
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_ACCEPT", ""),
+        )
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
