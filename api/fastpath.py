@@ -34,8 +34,11 @@ class ReplayCache:
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if environ.get("REQUEST_METHOD") != "GET" or not (
-            path in CACHED_PATHS or path.startswith(CACHED_PREFIXES)
+        raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or not (path in CACHED_PATHS or path.startswith(CACHED_PREFIXES))
+            or "%" in raw.split("?", 1)[0]  # odd encodings are judged by the app, every time
         ):
             return self.app(environ, start_response)
         build = self.current_build()

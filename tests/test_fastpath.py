@@ -28,3 +28,8 @@ def test_errors_and_other_accepts_are_not_mixed_up(client: FlaskClient) -> None:
     assert as_json.mimetype == "application/json" and as_csv.mimetype == "text/csv"
     for _ in range(2):
         assert client.get("/api/queries/involve_phase?phase=9").status_code == 400
+
+
+def test_an_encoded_address_is_never_replayed_for_its_decoded_twin(client: FlaskClient) -> None:
+    assert client.get("/doc/knooppunt/R2.07").status_code == 200
+    assert client.get("/doc/knooppunt%2FR2.07").status_code == 404

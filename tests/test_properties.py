@@ -2,6 +2,7 @@
 shape, and content negotiation always picks a format the client rates highest."""
 
 import os
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask.testing import FlaskClient
@@ -94,3 +95,26 @@ def test_any_accept_header_is_understood_or_ignored(header: str) -> None:
 def test_any_accept_header_gets_a_document_or_406(client: FlaskClient, header: str) -> None:
     response = client.get("/doc/knooppunt/R2.07", headers={"Accept": header})
     assert response.status_code in (200, 406)
+
+
+PAGE_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=80)
+
+
+@settings(
+    max_examples=max(EXAMPLES // 4, 25),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(kind=PAGE_TEXT, reference=PAGE_TEXT, needle=PAGE_TEXT, lang=PAGE_TEXT)
+def test_any_page_address_is_answered_without_a_server_error(
+    client: FlaskClient, kind: str, reference: str, needle: str, lang: str
+) -> None:
+    browser = {"Accept": "text/html"}
+    for path, arguments in (
+        (f"/doc/{quote(kind)}/{quote(reference)}", {"lang": lang}),
+        (f"/def/{quote(reference)}", {}),
+        ("/search", {"q": needle, "lang": lang}),
+    ):
+        response = client.get(path, query_string=arguments, headers=browser)
+        assert response.status_code in (200, 303, 308, 400, 404), (path, arguments)

@@ -28,6 +28,7 @@ PREFIXES = """@prefix wk: <https://w3id.org/wijkkompas/def/> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 """
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+CONCURRENT = 200
 
 
 def _append(name: str, text: str) -> Callable[[Path], None]:
@@ -166,7 +167,7 @@ def test_a_good_build_is_swapped_in_under_load_and_each_answer_is_from_one_build
     )
     command = [sys.executable, "-m", "compass_graph", "reload", "--data", str(data)]
     seen: list[tuple[str, int]] = []
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=CONCURRENT + 1) as pool:
         reloading = pool.submit(
             subprocess.run,
             [*command, "--out", str(out), "--url", url],
@@ -174,9 +175,10 @@ def test_a_good_build_is_swapped_in_under_load_and_each_answer_is_from_one_build
             text=True,
             check=False,
         )
-        # Queries in batches of 15 until the new build is served and 200 have been answered.
-        while not reloading.done() or len(seen) < 200:
-            seen += pool.map(lambda i: _count(url, i), range(len(seen), len(seen) + 15))
+        # Rounds of 200 concurrent queries until the new build is served.
+        while not reloading.done():
+            seen += pool.map(lambda i: _count(url, i), range(len(seen), len(seen) + CONCURRENT))
+        seen += pool.map(lambda i: _count(url, i), range(len(seen), len(seen) + CONCURRENT))
         reload = reloading.result()
     assert reload.returncode == 0, reload.stderr
     after = _served(url)
