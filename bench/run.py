@@ -16,6 +16,7 @@ Run with `make bench`; `python -m bench.run --seconds 5 --connections 8` to chan
 """
 
 import argparse
+import math
 import os
 import re
 import shutil
@@ -49,7 +50,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(port: int, seconds: float = 60) -> None:
+def wait_for(port: int, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with socket.socket() as probe:
@@ -91,8 +92,14 @@ def load_with_wrk(
     }
     rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: ([0-9]+)", output)
+    # wrk leaves out percentiles it could not measure (too few answers in time).
+    timeouts = re.search(r"Socket errors:.*timeout ([0-9]+)", output)
+    failed = int(errors.group(1)) if errors else 0
     return Measurement(
-        percentiles["50"], percentiles["99"], rate, int(errors.group(1)) if errors else 0
+        percentiles.get("50", math.nan),
+        percentiles.get("99", math.nan),
+        rate,
+        failed + (int(timeouts.group(1)) if timeouts else 0),
     )
 
 

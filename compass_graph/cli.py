@@ -1,5 +1,5 @@
 """The command line: build, validate, summary, import-catalogue, query, sparql, deps, next,
-involve, export, serve, reload, load."""
+involve, export, serve, reload, load, generate."""
 
 import argparse
 import json
@@ -21,6 +21,7 @@ from compass_graph.errors import CompassError, QueryParameterError, ResourceNotF
 from compass_graph.exports import FORMATS as EXPORT_FORMATS
 from compass_graph.exports import export
 from compass_graph.formats import FORMAT_NAMES, Result, format_table, plain_rows, render
+from compass_graph.generate import generate
 from compass_graph.loader import load
 from compass_graph.namespaces import DEFAULT_BASE
 from compass_graph.progress import (
@@ -66,6 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--url", default="http://127.0.0.1:5000", help="the running server")
     command.add_argument("--wait", type=float, default=10.0, help="seconds to wait for the swap")
     command.set_defaults(run=_reload)
+
+    command = commands.add_parser(
+        "generate", help="write a synthetic national dataset (benchmark input, not open data)"
+    )
+    command.add_argument("--neighbourhoods", type=int, required=True, help="how many")
+    command.add_argument("--seed", type=int, default=1, help="the same seed, the same data")
+    command.add_argument(
+        "--out", type=Path, default=Path("build/national"), help="the data folder to write"
+    )
+    command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="the open dataset")
+    command.set_defaults(run=_generate)
 
     command = commands.add_parser("validate", help="check data/ against the shapes, write nothing")
     command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="folder of Turtle files")
@@ -340,6 +352,16 @@ def _reload(args: argparse.Namespace) -> int:
         time.sleep(0.2)
     print(f"{args.url} still serves {served or 'nothing'} after {args.wait} s", file=sys.stderr)
     return 1
+
+
+def _generate(args: argparse.Namespace) -> int:
+    generated = generate(args.neighbourhoods, args.seed, args.out, args.data)
+    print(
+        f"{generated.neighbourhoods:,} neighbourhoods in {generated.municipalities:,} "
+        f"municipalities, {generated.records:,} progress records "
+        f"({len(generated.skipping):,} neighbourhoods skip a requirement), in {generated.folder}/"
+    )
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

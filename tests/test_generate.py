@@ -1,0 +1,89 @@
+"""The synthetic national dataset: valid against the shapes, the same for the same seed, and
+progress that follows the dependency graph except where a requirement is skipped on purpose."""
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from compass_graph.build import BuildResult, build
+from compass_graph.cli import main
+from compass_graph.dependencies import dependency_graph
+from compass_graph.generate import Generated, generate
+from compass_graph.meter import Meter
+
+WK = "https://w3id.org/wijkkompas/def/"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    return generate(120, seed=7, out=tmp_path_factory.mktemp("national") / "data")
+
+
+def test_the_generated_data_is_valid_and_builds(generated: Generated, tmp_path: Path) -> None:
+    result: BuildResult = build(generated.folder, tmp_path / "dist")
+    counts = result.summary["classes"]
+    assert counts["wk:Neighbourhood"] == 6 + 120
+    assert counts["wk:Municipality"] == 5 + generated.municipalities
+    assert counts["wk:ProgressRecord"] == 30 + generated.records
+
+
+def test_the_same_seed_gives_the_same_data(generated: Generated, tmp_path: Path) -> None:
+    again = generate(120, seed=7, out=tmp_path / "again")
+    other = generate(120, seed=8, out=tmp_path / "other")
+    for name in ("national-places.ttl", "national-progress.ttl"):
+        assert (again.folder / name).read_bytes() == (generated.folder / name).read_bytes()
+        assert (other.folder / name).read_bytes() != (generated.folder / name).read_bytes()
+
+
+def test_progress_follows_the_dependencies_except_where_skipped_on_purpose(
+    generated: Generated, graph: object
+) -> None:
+    digraph = dependency_graph(graph)  # type: ignore[arg-type]
+    passed: dict[str, set[str]] = defaultdict(set)
+    records = ox.parse(
+        path=generated.folder / "national-progress.ttl",
+        format=ox.RdfFormat.TURTLE,
+        base_iri="https://w3id.org/wijkkompas/",
+    )
+    by_record: dict[str, dict[str, str]] = defaultdict(dict)
+    for triple in records:
+        by_record[triple.subject.value][triple.predicate.value] = triple.object.value
+    for record in by_record.values():
+        if record[WK + "status"].endswith("/passed"):
+            code = record[WK + "neighbourhood"].rsplit("-", 1)[1]
+            passed[code].add(record[WK + "knooppunt"].rsplit("/", 1)[1])
+    skipping = {
+        code
+        for code, done in passed.items()
+        if any(set(digraph.predecessors(knooppunt)) - done for knooppunt in done)
+    }
+    assert skipping == set(generated.skipping) and skipping
+    assert len(passed) > 100  # most neighbourhoods have passed something
+
+
+def test_the_command_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "data"
+    assert main(["generate", "--neighbourhoods", "20", "--seed", "3", "--out", str(out)]) == 0
+    assert "20 neighbourhoods in 3 municipalities" in capsys.readouterr().out
+    assert (out / "national-progress.ttl").is_file() and (out / "knooppunten.ttl").is_file()
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_meter_shows_progress_on_a_terminal_and_keeps_quiet_in_a_log() -> None:
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        with Meter("records", 1000, stream=stream, every=0) as meter:
+            for _ in range(10):
+                meter.advance(100)
+    assert "records: 500 of 1,000 (50%)" in terminal.getvalue()
+    assert "s left" in terminal.getvalue() and "records: 1,000 in" in terminal.getvalue()
+    assert log.getvalue() == ""
