@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from compass_graph import paths
@@ -26,7 +27,7 @@ from compass_graph.publish import publish, record_attempt, staging
 from compass_graph.queries import catalogue_quads, load_queries
 from compass_graph.store import STORE_FOLDER, write_store
 from compass_graph.summary import summarise
-from compass_graph.terms import dataset_quads, to_rdflib
+from compass_graph.terms import dataset_quads
 from compass_graph.validate import ValidationReport, union_graph, validate
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -79,14 +80,18 @@ def build(
     """
     try:
         data = load(data_dir, base)
-        report, graph = check(data)
-        derived = data.dataset.graph(graph_iri(base, "derived"))
-        for triple in derive(graph):
-            derived.add(triple)
-            graph.add(triple)
-        _add_query_catalogue(data, graph, queries_dir)
+        report, _ = check(data)
+        # What follows runs on Oxigraph: deriving, counting and writing are fast there.
+        store = ox.Store()
+        store.bulk_extend(dataset_quads(data.dataset))
+        derived = ox.NamedNode(str(graph_iri(base, "derived")))
+        store.bulk_extend(
+            [ox.Quad(t.subject, t.predicate, t.object, derived) for t in derive(store)]
+        )
+        queries = str(graph_iri(base, "queries"))
+        store.bulk_extend(catalogue_quads(load_queries(queries_dir), queries, base))
         with staging(out_dir) as stage:
-            result = _write(data, graph, report, stage, out_dir)
+            result = _write(store, base, report, stage, out_dir)
             publish(stage, out_dir, result.build_id)
     except CompassError as error:
         record_attempt(out_dir, ok=False, reason=str(error)[:4000])
@@ -95,27 +100,19 @@ def build(
     return result
 
 
-def _add_query_catalogue(data: LoadedData, graph: Graph, queries_dir: Path) -> None:
-    iri = graph_iri(data.base, "queries")
-    named = data.dataset.graph(iri)
-    for quad in catalogue_quads(load_queries(queries_dir), str(iri), data.base):
-        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-        named.add(triple)
-        graph.add(triple)
-
-
 def _write(
-    data: LoadedData, graph: Graph, report: ValidationReport, staging: Path, out_dir: Path
+    store: ox.Store, base: str, report: ValidationReport, staging: Path, out_dir: Path
 ) -> BuildResult:
-    checksums = write_dumps(data.dataset, graph, staging)
-    write_store(staging / STORE_FOLDER, dataset_quads(data.dataset))
+    quads = sorted(store, key=str)  # a stable order, for the TriG dump
+    checksums = write_dumps(quads, staging)
+    write_store(staging / STORE_FOLDER, quads)
     build_id = checksums["wijkkompas.nt"][:16]
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     summary = {
         "build_id": build_id,
         "built_at": built_at,
-        "base": data.base,
-        **summarise(data.dataset, graph),
+        "base": base,
+        **summarise(store),
     }
     files = {
         "summary.json": json.dumps(summary, indent=2, ensure_ascii=False).encode() + b"\n",

@@ -5,9 +5,10 @@ without labels; the build composes labels for them from the labels of what they 
 resource reads well in any linked-data browser.
 """
 
-from rdflib import Graph
+import pyoxigraph as ox
 
 from compass_graph.namespaces import PREFIXES
+from compass_graph.queries import prologue
 
 RULES = (
     # The short form of each dependency.
@@ -47,10 +48,11 @@ RULES = (
 )
 
 
-def derive(graph: Graph) -> Graph:
-    """Return the triples the rules derive from ``graph``."""
-    derived = Graph()
+def derive(store: ox.Store) -> set[ox.Triple]:
+    """Return the triples the rules derive from the union of the store's graphs."""
+    derived: set[ox.Triple] = set()
     for rule in RULES:
-        for triple in graph.query(rule, initNs=PREFIXES):
-            derived.add(triple)  # type: ignore[arg-type]
+        answer = store.query(prologue(PREFIXES) + rule, use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QueryTriples)
+        derived.update(answer)
     return derived

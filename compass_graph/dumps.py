@@ -1,46 +1,61 @@
-"""Write the dataset as downloadable dumps: Turtle, sorted N-Triples, JSON-LD and TriG."""
+"""Write the dataset as downloadable dumps: Turtle, sorted N-Triples, JSON-LD and TriG.
+
+The N-Triples are sorted, with blank nodes labelled canonically, so the same data always gives
+the same bytes (and the same build id).
+"""
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
 
 from compass_graph.namespaces import PREFIXES
-from compass_graph.terms import dataset_quads
 
 DUMP_NAME = "wijkkompas"
 
 
-def sorted_ntriples(graph: Graph) -> bytes:
-    """Serialise as N-Triples, one line per triple, sorted, with canonical blank node labels."""
-    has_blank_nodes = any(isinstance(term, BNode) for triple in graph for term in triple)
-    canonical = to_canonical_graph(graph) if has_blank_nodes else graph
-    lines = canonical.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
-    return b"".join(sorted(line for line in lines if line.strip()))
+def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """Return the distinct triples of all the named graphs, in a stable order."""
+    return list(dict.fromkeys(quad.triple for quad in quads))
 
 
-def trig(dataset: Dataset) -> bytes:
-    """Serialise the dataset's named graphs as TriG."""
-    serialised = ox.serialize(dataset_quads(dataset), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    return serialised or b""
+def sorted_ntriples(triples: list[ox.Triple]) -> bytes:
+    """Serialise as N-Triples, one line per triple, sorted, with canonical blank node labels.
+
+    Only the triples that mention a blank node take part in the labelling, which is all the
+    canonicalisation looks at.
+    """
+    blank = [
+        t
+        for t in triples
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+    ]
+    named = [
+        t
+        for t in triples
+        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+    ]
+    labelled = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in blank)
+    labelled.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    serialised = (
+        ox.serialize([*named, *(quad.triple for quad in labelled)], format=ox.RdfFormat.N_TRIPLES)
+        or b""
+    )
+    return b"".join(sorted(line for line in serialised.splitlines(keepends=True) if line.strip()))
 
 
-def write_dumps(dataset: Dataset, graph: Graph, directory: Path) -> dict[str, str]:
-    """Write the dataset (as TriG) and its union ``graph`` into ``directory``; return checksums."""
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+def write_dumps(quads: list[ox.Quad], directory: Path) -> dict[str, str]:
+    """Write the named graphs (as TriG) and their union into ``directory``; return checksums."""
+    triples = union_triples(quads)
     contents = {
-        f"{DUMP_NAME}.nt": sorted_ntriples(graph),
-        f"{DUMP_NAME}.ttl": graph.serialize(format="turtle", encoding="utf-8"),
-        f"{DUMP_NAME}.jsonld": graph.serialize(
-            format="json-ld", context=PREFIXES, auto_compact=True, encoding="utf-8"
-        ),
-        f"{DUMP_NAME}.trig": trig(dataset),
+        f"{DUMP_NAME}.nt": sorted_ntriples(triples),
+        f"{DUMP_NAME}.ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
+        f"{DUMP_NAME}.jsonld": ox.serialize(triples, format=ox.RdfFormat.JSON_LD),
+        f"{DUMP_NAME}.trig": ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES),
     }
     checksums = {}
     for name, content in contents.items():
-        (directory / name).write_bytes(content)
-        checksums[name] = hashlib.sha256(content).hexdigest()
+        (directory / name).write_bytes(content or b"")
+        checksums[name] = hashlib.sha256(content or b"").hexdigest()
     return checksums

@@ -1,10 +1,11 @@
 """Count what the graph holds: resources per class and triples per named graph."""
 
-from typing import Any, cast
+from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
 
 from compass_graph.namespaces import PREFIXES
+from compass_graph.queries import prologue
 
 CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?resource) AS ?count)
@@ -13,14 +14,38 @@ GROUP BY ?class ORDER BY ?class
 """
 
 
-def summarise(dataset: Dataset, graph: Graph) -> dict[str, Any]:
+GRAPH_SIZES = (
+    "SELECT ?graph (COUNT(*) AS ?count) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
+)
+TRIPLES = "SELECT (COUNT(*) AS ?count) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def summarise(store: ox.Store) -> dict[str, Any]:
     """Return the counts per class (by prefixed name) and per named graph, and the total."""
-    classes = {}
-    for row in graph.query(CLASS_COUNTS, initNs=PREFIXES):
-        klass, count = cast(tuple[URIRef, Literal], row)
-        classes[graph.namespace_manager.curie(klass)] = int(count)
-    graphs = {str(named.identifier): len(named) for named in dataset.graphs() if len(named)}
-    return {"triples": len(graph), "classes": classes, "graphs": dict(sorted(graphs.items()))}
+    classes = {
+        _curie(row["class"].value): int(row["count"].value)
+        for row in _rows(store, prologue(PREFIXES) + CLASS_COUNTS, union=True)
+    }
+    graphs = {row["graph"].value: int(row["count"].value) for row in _rows(store, GRAPH_SIZES)}
+    (total,) = _rows(store, TRIPLES)
+    return {
+        "triples": int(total["count"].value),
+        "classes": classes,
+        "graphs": dict(sorted(graphs.items())),
+    }
+
+
+def _rows(store: ox.Store, query: str, union: bool = False) -> list[ox.QuerySolution]:
+    answer = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(answer, ox.QuerySolutions)
+    return list(answer)
+
+
+def _curie(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
 
 
 def format_summary(summary: dict[str, Any]) -> str:
