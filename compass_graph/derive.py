@@ -14,6 +14,12 @@ RULES = (
     # The short form of each dependency.
     """CONSTRUCT { ?dependent wk:requires ?prerequisite }
     WHERE { ?record a wk:Dependency ; wk:dependent ?dependent ; wk:prerequisite ?prerequisite }""",
+    # The short form of progress: which knooppunten each neighbourhood has passed.
+    """CONSTRUCT { ?place wk:hasPassed ?knooppunt }
+    WHERE {
+        ?record a wk:ProgressRecord ; wk:neighbourhood ?place ; wk:knooppunt ?knooppunt ;
+            wk:status status:passed
+    }""",
     # "R2.03 vereist R1.02" / "R2.03 requires R1.02"
     """CONSTRUCT { ?record rdfs:label ?nl, ?en }
     WHERE {

@@ -76,6 +76,7 @@ class WK(DefinedNamespace):
     rationale: URIRef
     regieModel: URIRef
     requires: URIRef
+    hasPassed: URIRef
     role: URIRef
     scope: URIRef
     spoor: URIRef
