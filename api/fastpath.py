@@ -15,7 +15,7 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 Kept = tuple[str, list[tuple[str, str]], bytes]
-Key = tuple[str, str, str, str, str]  # build, host, path, query string, Accept
+Key = tuple[str, str, str, str, str]  # build, host, address as sent, query string, Accept
 
 CACHED_PATHS = ("/", "/search")
 CACHED_PREFIXES = ("/sparql", "/api/", "/doc/", "/def/")
@@ -34,20 +34,19 @@ class ReplayCache:
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
-        if (
-            environ.get("REQUEST_METHOD") != "GET"
-            or not (path in CACHED_PATHS or path.startswith(CACHED_PREFIXES))
-            or "%" in raw.split("?", 1)[0]  # odd encodings are judged by the app, every time
+        if environ.get("REQUEST_METHOD") != "GET" or not (
+            path in CACHED_PATHS or path.startswith(CACHED_PREFIXES)
         ):
             return self.app(environ, start_response)
         build = self.current_build()
         if not build:  # answers of a remote store are not known to stay the same
             return self.app(environ, start_response)
+        # The address as sent: the app judges encodings such as %2F, which decoding hides.
+        sent = environ.get("RAW_URI") or environ.get("REQUEST_URI") or path
         key = (
             build,
             environ.get("HTTP_HOST", ""),  # some answers name the address they were asked at
-            path,
+            sent.split("?", 1)[0],
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_ACCEPT", ""),
         )

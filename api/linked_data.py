@@ -9,7 +9,7 @@ segments get 404 and never reach a file or a query.
 
 import os
 import re
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -109,12 +109,12 @@ def term(path: str) -> Response:
     target = "/def/"
     if choose_format(request, [*GRAPH_FORMATS, HTML]) == HTML:
         anchors = _ontology_docs()[1]
-        # A member of a code list is documented with its class.
-        classes = endpoint.select(
-            "SELECT ?class WHERE { ?term a ?class }", {"term": ox.NamedNode(iri)}
-        )
-        documented = [iri, *(row["class"] for row in classes)]
-        anchor = next((anchors[known] for known in documented if known in anchors), "")
+        anchor = anchors.get(iri)
+        if anchor is None:  # a member of a code list is documented with its class
+            classes = endpoint.select(
+                "SELECT ?class WHERE { ?term a ?class }", {"term": ox.NamedNode(iri)}
+            )
+            anchor = next((anchors[row["class"]] for row in classes if row["class"] in anchors), "")
         target += f"#{anchor}" if anchor else ""
     response = redirect(target, code=303)
     response.headers["Vary"] = "Accept"
@@ -123,15 +123,15 @@ def term(path: str) -> Response:
 
 def _ontology_docs() -> tuple[str, dict[str, str]]:
     """The documentation page and term anchors of the build, or of the shipped ontology."""
-    folder = _build_folder()
+    return _docs_of(_build_folder())
+
+
+@lru_cache(maxsize=4)
+def _docs_of(folder: Path) -> tuple[str, dict[str, str]]:
+    """Read a build's documentation once: a build folder never changes."""
     page = folder / DOCS_FILE
     if page.is_file():
         return page.read_text(encoding="utf-8"), read_anchors(folder)
-    return _shipped_ontology_docs()
-
-
-@cache
-def _shipped_ontology_docs() -> tuple[str, dict[str, str]]:
     return ontology_docs(paths.ONTOLOGY_FILE)
 
 

@@ -18,7 +18,7 @@ from api.serving import current_endpoint
 from api.texts import LANGUAGES, text
 from compass_graph.endpoint import Endpoint
 from compass_graph.formats import plain_rows
-from compass_graph.namespaces import PREFIXES, WK
+from compass_graph.namespaces import WK, prefixed_name
 
 bp = Blueprint("pages", __name__)
 
@@ -68,8 +68,6 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
         Section("sources_of_resource", "thing"),
     ),
 }
-# Kinds whose pages show a neighbourhood's progress and what it can take next.
-PROGRESS_KINDS = ("story", "place")
 GENERIC = (Section("resource_properties", "thing"), Section("resource_links_in", "thing"))
 HOME = ("phases", "sporen", "stories")
 
@@ -95,14 +93,11 @@ class Page:
                 "name": name,
                 "summary": query.summary.get(self.lang) or query.summary["en"],
                 "json": f"/api/queries/{name}?{urlencode(values)}",
-                "editor": "/sparql?" + urlencode({"query": query.bind(values, self._base)}),
+                "editor": "/sparql?"
+                + urlencode({"query": query.bind(values, self.endpoint.settings.base)}),
             }
         )
         return rows
-
-    @property
-    def _base(self) -> str:
-        return self.endpoint.settings.base
 
 
 def language() -> str:
@@ -120,14 +115,6 @@ def local_link(iri: str, lang: str, base: str) -> str:
     return iri
 
 
-def short_name(iri: str) -> str:
-    """Return a prefixed name such as ``skos:prefLabel`` for an IRI in a known vocabulary."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
 @bp.app_context_processor
 def page_helpers() -> dict[str, Any]:
     """Give every template the language, its words and the link helpers."""
@@ -141,7 +128,7 @@ def page_helpers() -> dict[str, Any]:
         "t": lambda key: text(key, lang),
         "link": lambda iri: local_link(iri, lang, base),
         "here": lambda path: path + ("?lang=en" if lang == "en" else ""),
-        "short_name": short_name,
+        "short_name": prefixed_name,
         "switch_language": request.path + ("?" + urlencode(switched) if switched else ""),
     }
 
@@ -180,17 +167,12 @@ def resource_page(kind: str, reference: str) -> Response:
         value = path if section.parameter == "thing" else reference
         page.fill(section.query, {section.parameter: value})
     statements = group_statements(page.sections["resource_properties"])
-    places = (
-        [{"value": f"{page.endpoint.settings.base}id/{path}", "valueLabel": ""}]
-        if kind == "place"
-        else statements.get(str(WK.place), [])
-    )
+    places = _places(kind, path, statements, page.endpoint.settings.base)
     next_steps = {
         place["value"]: page.fill(
             "involve_neighbourhood_now", {"place": place["value"].rsplit("/", 1)[1]}
         )
         for place in places
-        if kind in PROGRESS_KINDS
     }
     context = {
         "page": page,
@@ -201,7 +183,7 @@ def resource_page(kind: str, reference: str) -> Response:
         "summary": first_value(statements, TEXT_PROPERTIES),
         "kind_label": first_label(statements, RDF_TYPE),
         "rdf_forms": RDF_SUFFIXES,
-        "places": places if kind in PROGRESS_KINDS else [],
+        "places": places,
         "next_steps": next_steps,
         "wk": str(WK),
     }
@@ -212,6 +194,17 @@ def resource_page(kind: str, reference: str) -> Response:
     response = Response(body, content_type="text/html; charset=utf-8")
     response.headers["Content-Language"] = lang
     return response
+
+
+def _places(
+    kind: str, path: str, statements: Mapping[str, list[dict[str, str]]], base: str
+) -> list[dict[str, str]]:
+    """The places whose progress a page shows: the place itself, or a story's places."""
+    if kind == "place":
+        return [{"value": f"{base}id/{path}", "valueLabel": ""}]
+    if kind == "story":
+        return statements.get(str(WK.place), [])
+    return []
 
 
 def group_statements(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:

@@ -26,16 +26,13 @@ def sorted_ntriples(triples: list[ox.Triple]) -> bytes:
     Only the triples that mention a blank node take part in the labelling, which is all the
     canonicalisation looks at.
     """
-    blank = [
-        t
-        for t in triples
-        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-    ]
-    named = [
-        t
-        for t in triples
-        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
-    ]
+    blank: list[ox.Triple] = []
+    named: list[ox.Triple] = []
+    for triple in triples:
+        mentions = isinstance(triple.subject, ox.BlankNode) or isinstance(
+            triple.object, ox.BlankNode
+        )
+        (blank if mentions else named).append(triple)
     labelled = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in blank)
     labelled.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     serialised = (

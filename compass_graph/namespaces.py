@@ -127,3 +127,11 @@ def thing_namespace(base: str, kind: str) -> Namespace:
 def graph_iri(base: str, name: str) -> URIRef:
     """Return the IRI of the named graph that holds one data file, ``{base}graph/{name}``."""
     return URIRef(f"{base}graph/{name}")
+
+
+def prefixed_name(iri: str) -> str:
+    """Return a prefixed name such as ``skos:prefLabel`` for an IRI in a known vocabulary."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri

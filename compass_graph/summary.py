@@ -4,7 +4,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from compass_graph.namespaces import PREFIXES
+from compass_graph.namespaces import PREFIXES, prefixed_name
 from compass_graph.queries import prologue
 
 CLASS_COUNTS = """
@@ -23,7 +23,7 @@ TRIPLES = "SELECT (COUNT(*) AS ?count) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH 
 def summarise(store: ox.Store) -> dict[str, Any]:
     """Return the counts per class (by prefixed name) and per named graph, and the total."""
     classes = {
-        _curie(row["class"].value): int(row["count"].value)
+        prefixed_name(row["class"].value): int(row["count"].value)
         for row in _rows(store, prologue(PREFIXES) + CLASS_COUNTS, union=True)
     }
     graphs = {row["graph"].value: int(row["count"].value) for row in _rows(store, GRAPH_SIZES)}
@@ -39,13 +39,6 @@ def _rows(store: ox.Store, query: str, union: bool = False) -> list[ox.QuerySolu
     answer = store.query(query, use_default_graph_as_union=union)
     assert isinstance(answer, ox.QuerySolutions)
     return list(answer)
-
-
-def _curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
 
 
 def format_summary(summary: dict[str, Any]) -> str:

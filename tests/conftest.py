@@ -125,11 +125,16 @@ def oxigraph_server(
         process.wait(10)
 
 
+def compass_graph_command(*arguments: str | Path) -> list[str]:
+    """The command line that runs ``compass-graph`` with ``arguments`` in this environment."""
+    return [sys.executable, "-m", "compass_graph", *(str(argument) for argument in arguments)]
+
+
 @contextlib.contextmanager
 def production_server(store: Path, *options: str) -> Iterator[str]:
     """Run ``compass-graph serve --production`` (gunicorn, two processes) on 127.0.0.1."""
     port = free_port()
-    command = [sys.executable, "-m", "compass_graph", "serve", "--production", "--port", str(port)]
+    command = compass_graph_command("serve", "--production", "--port", str(port))
     process = subprocess.Popen(
         [*command, "--store", str(store), *options],
         stdout=subprocess.DEVNULL,

@@ -29,7 +29,7 @@ from compass_graph.build import build
 from compass_graph.errors import InvalidData, LoadError, StoreUnavailable
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS
 from compass_graph.queries import load_queries
-from tests.conftest import assert_error_shape
+from tests.conftest import assert_error_shape, compass_graph_command
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -526,16 +526,7 @@ def test_case_33_a_full_disk_leaves_the_published_build(tmp_path: Path) -> None:
     def small_disk() -> None:  # writes past 1 MB fail, as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
 
-    command = [
-        sys.executable,
-        "-m",
-        "compass_graph",
-        "build",
-        "--data",
-        str(data),
-        "--out",
-        str(out),
-    ]
+    command = compass_graph_command("build", "--data", data, "--out", out)
     (data / "places.ttl").write_text(
         (data / "places.ttl").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8"
     )

@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -19,7 +18,7 @@ import pytest
 from compass_graph import paths
 from compass_graph.build import build
 from compass_graph.errors import CompassError
-from tests.conftest import production_server
+from tests.conftest import compass_graph_command, production_server
 
 PREFIXES = """@prefix wk: <https://w3id.org/wijkkompas/def/> .
 @prefix kp: <id/knooppunt/> .
@@ -133,16 +132,7 @@ def test_a_broken_build_leaves_the_served_build_alone(
 def test_a_killed_build_leaves_the_served_build_alone(published: tuple[Path, Path, str]) -> None:
     data, out, url = published
     before, link = _served(url), os.readlink(out)
-    command = [
-        sys.executable,
-        "-m",
-        "compass_graph",
-        "build",
-        "--data",
-        str(data),
-        "--out",
-        str(out),
-    ]
+    command = compass_graph_command("build", "--data", data, "--out", out)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(3)
     process.send_signal(signal.SIGKILL)
@@ -165,7 +155,7 @@ def test_a_good_build_is_swapped_in_under_load_and_each_answer_is_from_one_build
         ),
         encoding="utf-8",
     )
-    command = [sys.executable, "-m", "compass_graph", "reload", "--data", str(data)]
+    command = compass_graph_command("reload", "--data", data)
     seen: list[tuple[str, int]] = []
     with ThreadPoolExecutor(max_workers=CONCURRENT + 1) as pool:
         reloading = pool.submit(
