@@ -13,22 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 
 from compass_graph import paths
 from compass_graph.dependencies import dependency_graph, find_cycle
 from compass_graph.derive import derive
-from compass_graph.dumps import write_dumps
+from compass_graph.dumps import count_lines, write_dumps
 from compass_graph.errors import CompassError, InvalidData
 from compass_graph.loader import LoadedData, load
 from compass_graph.namespaces import DEFAULT_BASE, graph_iri
 from compass_graph.ontology_docs import write_ontology_docs
 from compass_graph.publish import publish, record_attempt, staging
 from compass_graph.queries import catalogue_quads, load_queries
-from compass_graph.store import STORE_FOLDER, write_store
+from compass_graph.store import STORE_FOLDER, StoreWriter
 from compass_graph.summary import summarise
-from compass_graph.terms import dataset_quads
-from compass_graph.validate import ValidationReport, union_graph, validate
+from compass_graph.validate import ValidationReport, validate
 
 DEFAULT_OUT_DIR = Path("dist")
 
@@ -43,27 +41,26 @@ class BuildResult:
     report: ValidationReport
 
 
-def check(data: LoadedData) -> tuple[ValidationReport, Graph]:
+def check(data: LoadedData) -> ValidationReport:
     """Validate the loaded data and check its dependencies; raise InvalidData on any fault."""
     report = validate(data)
     if not report.conforms:
         raise InvalidData("the data does not conform to the shapes", report_text=report.text)
-    graph = union_graph(data)
-    digraph = dependency_graph(graph)
+    digraph = dependency_graph(data.store)
     cycle = find_cycle(digraph)
     if cycle:
         raise InvalidData(
             "the dependency graph has a cycle; each knooppunt below requires the one before it",
             report_text="  " + " -> ".join(cycle) + "\n" + _cycle_records(data, digraph, cycle),
         )
-    return report, graph
+    return report
 
 
 def _cycle_records(data: LoadedData, digraph: Any, cycle: list[str]) -> str:
     lines = []
     for prerequisite, dependent in itertools.pairwise(cycle):
         record = digraph.edges[prerequisite, dependent]["record"]
-        file, line = data.locate(URIRef(record))
+        file, line = data.locate(record)
         lines.append(f"  {file}:{line}: {dependent} requires {prerequisite} ({record})")
     return "\n".join(lines)
 
@@ -80,18 +77,19 @@ def build(
     """
     try:
         data = load(data_dir, base)
-        report, _ = check(data)
-        # What follows runs on Oxigraph: deriving, counting and writing are fast there.
-        store = ox.Store()
-        store.bulk_extend(dataset_quads(data.dataset))
-        derived = ox.NamedNode(str(graph_iri(base, "derived")))
-        store.bulk_extend(
-            [ox.Quad(t.subject, t.predicate, t.object, derived) for t in derive(store)]
-        )
-        queries = str(graph_iri(base, "queries"))
-        store.bulk_extend(catalogue_quads(load_queries(queries_dir), queries, base))
-        with staging(out_dir) as stage:
+        store = data.store
+        with staging(out_dir) as stage, StoreWriter(stage / STORE_FOLDER, store) as served:
+            # The served store fills in the background while the graphs are checked and derived
+            # from and the dumps are written.
+            served.copy(data.graphs)
+            report = check(data)
+            derived = ox.NamedNode(str(graph_iri(base, "derived")))
+            derive(store, derived)
+            queries = ox.NamedNode(str(graph_iri(base, "queries")))
+            store.extend(catalogue_quads(load_queries(queries_dir), queries.value, base))
+            served.copy([derived, queries])
             result = _write(store, base, report, stage, out_dir)
+            served.finish()
             publish(stage, out_dir, result.build_id)
     except CompassError as error:
         record_attempt(out_dir, ok=False, reason=str(error)[:4000])
@@ -103,16 +101,14 @@ def build(
 def _write(
     store: ox.Store, base: str, report: ValidationReport, staging: Path, out_dir: Path
 ) -> BuildResult:
-    quads = sorted(store, key=str)  # a stable order, for the TriG dump
-    checksums = write_dumps(quads, staging)
-    write_store(staging / STORE_FOLDER, quads)
+    checksums = write_dumps(store, staging)
     build_id = checksums["wijkkompas.nt"][:16]
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     summary = {
         "build_id": build_id,
         "built_at": built_at,
         "base": base,
-        **summarise(store),
+        **summarise(store, triples=count_lines(staging / "wijkkompas.nt")),
     }
     files = {
         "summary.json": json.dumps(summary, indent=2, ensure_ascii=False).encode() + b"\n",

@@ -22,7 +22,7 @@ from compass_graph.dependencies import dependency_graph, find_cycle
 from compass_graph.errors import CatalogueError, LoadError
 from compass_graph.loader import load_files
 from compass_graph.namespaces import DEFAULT_BASE, WK
-from compass_graph.validate import union_graph, validate
+from compass_graph.validate import validate
 
 REQUIRED_COLUMNS = (
     "code",
@@ -214,7 +214,7 @@ def _check(rows: list[CatalogueRow], turtle: Path, data_dir: Path) -> None:
     row_of = _rows_by_iri(rows)
     violations = sorted(validate(data).violations, key=lambda v: row_of.get(v.focus_node, 0))
     problems = [f"row {row_of.get(v.focus_node, '?')}: {v.described()}" for v in violations]
-    cycle = find_cycle(dependency_graph(union_graph(data)))
+    cycle = find_cycle(dependency_graph(data.store))
     if cycle:
         problems.append("the requires column forms a cycle: " + " -> ".join(cycle))
     if problems:

@@ -365,7 +365,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    report, _ = check(load(args.data, args.base))
+    report = check(load(args.data, args.base))
     print(report.text)
     return 0
 

@@ -9,9 +9,11 @@ embedded store, a remote store, or an rdflib graph.
 from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph
 
 from compass_graph.namespaces import PREFIXES
+from compass_graph.queries import prologue
 
 Rows = list[dict[str, str]]
 Select = Callable[[str], Rows]
@@ -56,9 +58,28 @@ def graph_select(graph: Graph) -> Select:
     return select
 
 
-def dependency_graph(source: Graph | Select) -> nx.DiGraph:
+def store_select(store: ox.Store) -> Select:
+    """Return a function that runs a SELECT on the union of an Oxigraph store's graphs."""
+
+    def select(query: str) -> Rows:
+        solutions = store.query(prologue(PREFIXES) + query, use_default_graph_as_union=True)
+        names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
+        return [
+            {name: row[name].value for name in names if row[name] is not None}
+            for row in solutions  # type: ignore[union-attr]
+        ]
+
+    return select
+
+
+def dependency_graph(source: Graph | ox.Store | Select) -> nx.DiGraph:
     """Build the graph of knooppunten with an edge from each prerequisite to its dependent."""
-    select = graph_select(source) if isinstance(source, Graph) else source
+    if isinstance(source, Graph):
+        select = graph_select(source)
+    elif isinstance(source, ox.Store):
+        select = store_select(source)
+    else:
+        select = source
     return build_digraph(select(NODES_QUERY), select(EDGES_QUERY))
 
 

@@ -54,11 +54,16 @@ RULES = (
 )
 
 
-def derive(store: ox.Store) -> set[ox.Triple]:
-    """Return the triples the rules derive from the union of the store's graphs."""
-    derived: set[ox.Triple] = set()
+def derive(store: ox.Store, graph: ox.NamedNode) -> None:
+    """Add to ``graph`` the triples the rules derive from the union of the store's graphs.
+
+    Every rule reads the data as authored: what one rule derives is added after all have run.
+    """
+    nt = ox.RdfFormat.N_TRIPLES
+    derived = []
     for rule in RULES:
         answer = store.query(prologue(PREFIXES) + rule, use_default_graph_as_union=True)
         assert isinstance(answer, ox.QueryTriples)
-        derived.update(answer)
-    return derived
+        derived.append(answer.serialize(format=nt))
+    for triples in derived:
+        store.load(triples, format=nt, to_graph=graph)

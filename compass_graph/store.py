@@ -7,10 +7,12 @@ N-Triples), so everything above them works the same on either.
 import dataclasses
 import http.client
 import json
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,9 +23,11 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from compass_graph.errors import MalformedQuery, StoreBadAnswer, StoreTimeout, StoreUnavailable
 from compass_graph.formats import Result
+from compass_graph.meter import Meter
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STORE_FOLDER = "store"
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 @dataclass(frozen=True)
@@ -122,13 +126,57 @@ class EmbeddedStore:
             raise MalformedQuery(str(error)) from error
 
 
-def write_store(path: Path, quads: Iterable[ox.Quad]) -> None:
-    """Write the quads into a new on-disk store at ``path``, which must not exist yet."""
-    store = ox.Store(str(path))
-    store.bulk_extend(quads)
-    store.optimize()
-    store.flush()
-    del store
+class StoreWriter:
+    """Writes a new on-disk store at ``path`` from graphs of an in-memory ``source``, in the
+    background: Oxigraph dumps and bulk-loads outside the GIL, so the build goes on meanwhile.
+
+    Graphs travel as N-Triples, one at a time, so the bulk loader holds one graph's worth in
+    memory, not the whole dataset's. Leaving the ``with`` block on an error stops the copying
+    between graphs and waits for it, so the folder is free to be removed.
+    """
+
+    def __init__(self, path: Path, source: ox.Store) -> None:
+        self.source = source
+        self.target = ox.Store(str(path))
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._copies: list[Future[None]] = []
+        self._stop = threading.Event()
+
+    def __enter__(self) -> "StoreWriter":
+        return self
+
+    def __exit__(self, *failure: object) -> None:
+        if failure[0] is not None:
+            self._stop.set()
+        self._pool.shutdown(wait=True)
+        del self.target
+
+    def copy(self, graphs: Sequence[GraphName]) -> None:
+        """Queue ``graphs`` to be copied, after those queued before."""
+        self._copies.append(self._pool.submit(self._copy, list(graphs)))
+
+    def finish(self) -> None:
+        """Wait for every queued copy (raising what failed) and write the store to disk."""
+        for copy in self._copies:
+            copy.result()
+        self.target.flush()
+
+    def _copy(self, graphs: list[GraphName]) -> None:
+        nt = ox.RdfFormat.N_TRIPLES
+        with Meter("graphs stored", len(graphs)) as meter:
+            for graph in graphs:
+                if self._stop.is_set():
+                    return
+                triples = self.source.dump(format=nt, from_graph=graph)
+                self.target.bulk_load(triples, format=nt, to_graph=graph)
+                meter.advance()
+
+
+def write_store(path: Path, source: ox.Store) -> None:
+    """Copy all of ``source`` into a new on-disk store at ``path``, which must not exist yet."""
+    with StoreWriter(path, source) as writer:
+        writer.copy([ox.DefaultGraph(), *source.named_graphs()])
+        writer.finish()
 
 
 class RemoteStore:

@@ -20,7 +20,6 @@ from api import create_app
 from api.serving import served
 from compass_graph.build import BuildResult, build
 from compass_graph.loader import LoadedData, load
-from compass_graph.validate import union_graph
 
 TEST_DATA = Path(__file__).parent / "data"
 VALID_MINIMAL = TEST_DATA / "valid_minimal.ttl"
@@ -35,7 +34,7 @@ def loaded() -> LoadedData:
 @pytest.fixture(scope="session")
 def graph(loaded: LoadedData) -> Graph:
     """The real data as one graph."""
-    return union_graph(loaded)
+    return loaded.union_graph()
 
 
 @pytest.fixture(scope="session")

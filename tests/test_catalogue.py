@@ -13,7 +13,6 @@ from compass_graph.catalogue import REFERENCE_FILES, export_catalogue, import_ca
 from compass_graph.errors import CatalogueError
 from compass_graph.loader import load_files
 from compass_graph.namespaces import PREFIXES
-from compass_graph.validate import union_graph
 
 CATALOGUE_PART = """
 CONSTRUCT { ?s ?p ?o } WHERE {
@@ -34,7 +33,7 @@ def catalogue_part(graph: Graph) -> Graph:
 
 def imported(turtle: Path) -> Graph:
     references = [paths.DATA_DIR / name for name in REFERENCE_FILES]
-    return union_graph(load_files([*references, turtle]))
+    return load_files([*references, turtle]).union_graph()
 
 
 def test_the_catalogue_survives_a_round_trip_through_a_table(graph: Graph, tmp_path: Path) -> None:

@@ -87,13 +87,12 @@ def status_ok(response: Any, expected: set[str]) -> bool:
 @pytest.fixture(scope="module")
 def conformance_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app over a store holding the manifest's data files as named graphs."""
-    quads = []
+    source = ox.Store()
     for name in ("data1", "data2", "data3"):
         graph = ox.NamedNode(f"http://kasei.us/2009/09/sparql/data/{name}.rdf")
-        for triple in ox.parse(path=PROTOCOL / f"{name}.nt", format=ox.RdfFormat.N_TRIPLES):
-            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        source.load(path=PROTOCOL / f"{name}.nt", format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     path = tmp_path_factory.mktemp("conformance") / "store"
-    write_store(path, quads)
+    write_store(path, source)
     app = create_app({"STORE": str(path), "WORKERS": 0})
     yield app
 
