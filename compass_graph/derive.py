@@ -2,7 +2,8 @@
 
 Qualified links (dependencies, involvements, participations, progress records) are authored
 without labels; the build composes labels for them from the labels of what they connect, so every
-resource reads well in any linked-data browser.
+resource reads well in any linked-data browser. Progress is also counted per municipality and
+phase, so that national overviews are looked up instead of computed on every request.
 """
 
 import pyoxigraph as ox
@@ -50,6 +51,39 @@ RULES = (
             wk:knooppunt/wk:code ?code ; wk:status/skos:prefLabel ?status .
         FILTER (LANG(?place) = LANG(?status))
         BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS ?label)
+    }""",
+    # Per municipality and phase: its neighbourhoods, how many went through the phase, and passes.
+    """CONSTRUCT {
+        ?progress a wk:PhaseProgress ; wk:municipality ?municipality ; wk:phase ?phase ;
+            wk:neighbourhoodCount ?neighbourhoods ; wk:completedCount ?completed ;
+            wk:passedCount ?passes ; rdfs:label ?nl, ?en .
+    }
+    WHERE {
+        {
+            SELECT ?municipality ?phase (COUNT(?place) AS ?neighbourhoods)
+                (SUM(IF(?passed = ?size, 1, 0)) AS ?completed) (SUM(?passed) AS ?passes)
+            WHERE {
+                ?place a wk:Neighbourhood ; schema:containedInPlace+ ?municipality .
+                ?municipality a wk:Municipality .
+                { SELECT ?phase (COUNT(?knooppunt) AS ?size)
+                  WHERE { ?knooppunt a wk:Knooppunt ; wk:phase ?phase } GROUP BY ?phase }
+                OPTIONAL {
+                    SELECT ?place ?phase (COUNT(DISTINCT ?knooppunt) AS ?count) WHERE {
+                        ?record a wk:ProgressRecord ; wk:neighbourhood ?place ;
+                            wk:knooppunt ?knooppunt ; wk:status status:passed .
+                        ?knooppunt wk:phase ?phase .
+                    } GROUP BY ?place ?phase
+                }
+                BIND (COALESCE(?count, 0) AS ?passed)
+            }
+            GROUP BY ?municipality ?phase
+        }
+        ?municipality rdfs:label ?name . FILTER (LANG(?name) = "nl")
+        ?phase wk:order ?order .
+        BIND (IRI(CONCAT(REPLACE(STR(?municipality), "/id/place/", "/id/phase-progress/"),
+            "-", STR(?order))) AS ?progress)
+        BIND (STRLANG(CONCAT(?name, ": fase ", STR(?order)), "nl") AS ?nl)
+        BIND (STRLANG(CONCAT(?name, ": phase ", STR(?order)), "en") AS ?en)
     }""",
 )
 

@@ -33,6 +33,7 @@ class WK(DefinedNamespace):
     OrganisationRole: URIRef
     Participation: URIRef
     Phase: URIRef
+    PhaseProgress: URIRef
     PracticeStory: URIRef
     ProgressRecord: URIRef
     RegieModel: URIRef
@@ -52,6 +53,7 @@ class WK(DefinedNamespace):
     catalogueStatus: URIRef
     cbsCode: URIRef
     code: URIRef
+    completedCount: URIRef
     concernsKnooppunt: URIRef
     concernsStakeholderType: URIRef
     dependent: URIRef
@@ -64,11 +66,14 @@ class WK(DefinedNamespace):
     involvement: URIRef
     knooppunt: URIRef
     lessonKind: URIRef
+    municipality: URIRef
+    neighbourhoodCount: URIRef
     letter: URIRef
     neighbourhood: URIRef
     order: URIRef
     organisation: URIRef
     participation: URIRef
+    passedCount: URIRef
     phase: URIRef
     place: URIRef
     position: URIRef

@@ -134,7 +134,10 @@ def test_a_killed_build_leaves_the_served_build_alone(published: tuple[Path, Pat
     before, link = _served(url), os.readlink(out)
     command = compass_graph_command("build", "--data", data, "--out", out)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(3)
+    builds = out.with_name(f"{out.name}.builds")
+    deadline = time.monotonic() + 60
+    while not any(builds.glob(".staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # killed while it writes its staging folder
     process.send_signal(signal.SIGKILL)
     process.wait(10)
     assert os.readlink(out) == link and _served(url) == before
