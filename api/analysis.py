@@ -11,7 +11,13 @@ from api.serving import current_endpoint
 from compass_graph import analysis, involvement, pictures
 from compass_graph.errors import QueryParameterError, ResourceNotFound
 from compass_graph.exports import FORMATS, export
-from compass_graph.progress import STORY_PROGRESS_QUERY, next_steps, read_progress, story_progress
+from compass_graph.progress import (
+    PLACE_PROGRESS_QUERY,
+    STORY_PROGRESS_QUERY,
+    next_steps,
+    read_progress,
+    story_progress,
+)
 from compass_graph.queries import ID_PATTERN
 
 bp = Blueprint("analysis", __name__, url_prefix="/api")
@@ -104,6 +110,18 @@ def next_() -> Response:
             for place, (passed, regie) in sorted(places.items())
         }
     )
+
+
+@bp.get("/places/<place>/next")
+def next_for_place(place: str) -> Response:
+    """What is next for one neighbourhood: what it can take up now, and with whom."""
+    endpoint = current_endpoint()
+    iri = f"{endpoint.settings.base}id/place/{_id(place, 'place')}"
+    rows = endpoint.select(PLACE_PROGRESS_QUERY, {"place": ox.NamedNode(iri)})
+    if not rows:
+        raise ResourceNotFound(f"there is no neighbourhood {place!r}")
+    ((passed, regie),) = story_progress(rows).values()
+    return jsonify(_plain(next_steps(endpoint.dependencies, passed, endpoint.involvements, regie)))
 
 
 @bp.get("/involve")

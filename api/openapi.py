@@ -114,6 +114,9 @@ ANALYSIS_PATHS: dict[str, Any] = {
             "responses": {"200": {"description": "The answer, as JSON."}, "400": ERROR},
         },
     },
+    "/api/places/{place}/next": _get(
+        "What one neighbourhood can take up next, and with whom.", ("place", "path", True, ID)
+    ),
     "/api/involve": _get(
         "Who to involve in a phase, a knooppunt or a story (the first given of these answers), "
         "or in each phase.",

@@ -22,10 +22,7 @@ RESIDENTS_INITIATIVE = "bewonersinitiatief"
 RESIDENTS_LED = "residents-led"
 WK = "https://w3id.org/wijkkompas/def/"
 
-STORY_PROGRESS_QUERY = """
-SELECT ?place ?code ?status ?regie
-WHERE {
-  ?story wk:place ?place .
+PLACE_PROGRESS = """
   OPTIONAL {
     ?place wk:regieModel ?regieIri . BIND (STRAFTER(STR(?regieIri), "/def/regie/") AS ?regie)
   }
@@ -33,8 +30,15 @@ WHERE {
     ?record wk:neighbourhood ?place ; wk:knooppunt/wk:code ?code ; wk:status ?statusIri .
     BIND (STRAFTER(STR(?statusIri), "/def/status/") AS ?status)
   }
-}
 """
+# The progress of each place of ?story, or of the one ?place.
+STORY_PROGRESS_QUERY = (
+    f"SELECT ?place ?code ?status ?regie WHERE {{ ?story wk:place ?place . {PLACE_PROGRESS} }}"
+)
+PLACE_PROGRESS_QUERY = (
+    "SELECT ?place ?code ?status ?regie "
+    f"WHERE {{ ?place a/rdfs:subClassOf* wk:Neighbourhood . {PLACE_PROGRESS} }}"
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,8 @@ def _turtle_codes(text: str, digraph: nx.DiGraph) -> set[str]:
 
 
 def story_progress(rows: Iterable[Mapping[str, str]]) -> dict[str, tuple[set[str], str | None]]:
-    """Group the rows of STORY_PROGRESS_QUERY into passed codes and regie model per place."""
+    """Group the rows of STORY_PROGRESS_QUERY or PLACE_PROGRESS_QUERY into passed codes and regie
+    model per place."""
     places: dict[str, tuple[set[str], str | None]] = {}
     for row in rows:
         passed, _ = places.setdefault(row["place"], (set(), row.get("regie")))

@@ -44,12 +44,20 @@ def test_next_for_a_story_and_for_a_posted_progress_file(client: FlaskClient) ->
     assert [s["code"] for s in posted["frontier"]] == ["R1.02", "R1.06"]
 
 
+def test_next_for_one_neighbourhood_is_its_entry_in_the_story(client: FlaskClient) -> None:
+    by_place = client.get("/api/next?story=apeldoorn").get_json()
+    for place, expected in by_place.items():
+        assert client.get(f"/api/places/{place.rsplit('/', 1)[1]}/next").get_json() == expected
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [
         ("/api/knooppunten/R9.99/upstream", 404),
         ("/api/knooppunten/<script>/upstream", 400),
         ("/api/next?story=nowhere", 404),
+        ("/api/places/nowhere/next", 404),
+        ("/api/places/apeldoorn/next", 404),
         ("/api/next", 400),
         ("/api/involve?phase=9", 400),
         ("/api/involve?phase=2&knooppunt=<script>", 400),
