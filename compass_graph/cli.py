@@ -35,6 +35,7 @@ from compass_graph.store import RemoteStore, load_into
 from compass_graph.summary import format_summary
 
 STORE_DEFAULT = str(DEFAULT_OUT_DIR / "store")
+LOAD_TIMEOUT = 600.0  # seconds a remote store may take to answer one graph's upload
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -323,7 +324,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    graphs = load_into(RemoteStore(args.store, args.store), args.dist / "wijkkompas.trig")
+    # A national graph takes the store a while to take in: wait for each as long as it needs.
+    remote = RemoteStore(args.store, args.store, timeout=LOAD_TIMEOUT)
+    graphs = load_into(remote, args.dist / "wijkkompas.trig")
     print(f"{len(graphs)} named graphs loaded into {args.store}")
     return 0
 

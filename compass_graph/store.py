@@ -266,10 +266,17 @@ class RemoteStore:
 
 
 def load_into(store: RemoteStore, trig: Path) -> list[str]:
-    """Push every named graph of a build's TriG dump into a remote store; return their names."""
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for quad in ox.parse(path=trig, format=ox.RdfFormat.TRIG):
-        by_graph.setdefault(str(quad.graph_name.value), []).append(quad.triple)
-    for graph, triples in sorted(by_graph.items()):
-        store.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-    return sorted(by_graph)
+    """Push every named graph of a build's TriG dump into a remote store; return their names.
+
+    The dump is read into an in-memory Oxigraph store and each graph is sent as N-Triples, one
+    request per graph, with progress shown on a terminal.
+    """
+    dataset = ox.Store()
+    dataset.load(path=trig, format=ox.RdfFormat.TRIG)
+    graphs = sorted(dataset.named_graphs(), key=str)
+    with Meter("graphs loaded", len(graphs)) as meter:
+        for graph in graphs:
+            triples = dataset.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            store.put_graph(graph.value, triples or b"")
+            meter.advance()
+    return [graph.value for graph in graphs]

@@ -69,12 +69,23 @@ def test_a_bad_header_fails_loudly(tmp_path: Path, text: str, message: str) -> N
         load_query(write(tmp_path, text))
 
 
-def test_values_are_bound_at_the_start_of_the_where_clause() -> None:
-    query = 'CONSTRUCT { ?s ?p "WHERE {" } # WHERE {\nWHERE { ?s ?p ?o }'
+def test_values_take_the_place_of_their_variables_outside_strings_and_comments() -> None:
+    query = 'CONSTRUCT { ?s ?p "WHERE { ?s" } # WHERE { ?s\nWHERE { ?s ?p ?o . ?sx ?p $s }'
     position = where_brace(query)
     assert query[position - 6 : position + 1] == "WHERE {" and position > query.index("\n")
     bound = with_values(query, {"s": ox.NamedNode("http://example.org/a")})
-    assert bound.endswith("WHERE { VALUES (?s) { (<http://example.org/a>) }  ?s ?p ?o }")
+    a = "<http://example.org/a>"
+    assert bound == (
+        f'CONSTRUCT {{ {a} ?p "WHERE {{ ?s" }} # WHERE {{ ?s\nWHERE {{ {a} ?p ?o . ?sx ?p {a} }}'
+    )
+
+
+def test_a_projected_value_keeps_its_column() -> None:
+    query = "SELECT ?s (COUNT(?s) AS ?n) WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }"
+    bound = with_values(query, {"s": ox.Literal("x")})
+    assert bound == (
+        'SELECT ("x" AS ?s) (COUNT("x") AS ?n) WHERE { { SELECT ("x" AS ?s) WHERE { "x" ?p ?o } } }'
+    )
 
 
 HOSTILE = [

@@ -1,0 +1,266 @@
+"""How compass-graph grows with the number of neighbourhoods: one run, every size side by side.
+
+For each N it generates a synthetic national dataset (``compass-graph generate``), builds it, and
+measures on this machine:
+  build      wall time and peak memory of ``compass-graph build`` (parse, validate, store, dumps)
+  start      ``compass-graph serve --production`` on the build, until /health answers
+  place      per-neighbourhood questions over HTTP, each for another neighbourhood (so nothing is
+             answered from a cache): who to involve now (a canned query) and what is next
+  national   progress per phase per municipality (a canned query), first answers
+  oxigraph   the same per-neighbourhood query sent as SPARQL to ``oxigraph serve`` loaded with the
+             build through ``compass-graph load``, and compass-graph over that remote store, whose
+             answers must equal the embedded store's
+  rdflib     parsing the N-Triples dump with rdflib and the same query on it (up to --rdflib-max)
+
+It prints a table and writes bench/scale.svg, a plot of build time and memory against N.
+Run with `make bench-scale`; `python -m bench.scale --sizes 1000 10000` to choose the sizes.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from bench.run import free_port, wait_for
+from compass_graph.generate import generate
+from compass_graph.queries import load_queries
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PLOT = ROOT / "bench" / "scale.svg"
+
+
+@dataclass
+class Row:
+    """What one size measured."""
+
+    n: int
+    triples: int = 0
+    build_s: float = 0.0
+    build_mb: float = 0.0
+    start_s: float = 0.0
+    involve_ms: list[float] = field(default_factory=list)
+    next_ms: list[float] = field(default_factory=list)
+    national_ms: list[float] = field(default_factory=list)
+    load_oxigraph_s: float = 0.0
+    oxigraph_ms: list[float] = field(default_factory=list)
+    remote_same: str = ""
+    rdflib_parse_s: float | None = None
+    rdflib_ms: list[float] = field(default_factory=list)
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Run a command; return its wall time in seconds and its peak memory in MB."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"{command} failed")
+    return time.monotonic() - started, usage.ru_maxrss / 1024
+
+
+def get(port: int, path: str, accept: str = "application/json") -> tuple[float, bytes]:
+    """GET one path; return the milliseconds it took and the body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Accept": accept})
+    response = connection.getresponse()
+    body = response.read()
+    took = (time.perf_counter() - started) * 1000
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: {response.status} {body[:300]!r}")
+    return took, body
+
+
+def serve(store: str, port: int) -> subprocess.Popen[bytes]:
+    command = [str(BIN / "compass-graph"), "serve", "--production", "--store", store]
+    return subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def measure(n: int, folder: Path, samples: int, rdflib_max: int) -> Row:
+    row = Row(n)
+    data = generate(n, seed=1, out=folder / "data").folder
+    out = folder / "dist"
+    row.build_s, row.build_mb = run([str(BIN / "compass-graph"), "build", "--data", str(data),
+                                     "--out", str(out)])  # fmt: skip
+    row.triples = json.loads((out / "summary.json").read_text())["triples"]
+    chooser = random.Random(n)
+    places = [f"nl-WK{5000 + i // 9:04d}{i % 9 + 1:02d}" for i in chooser.sample(range(n), samples)]
+    involve = load_queries()["involve_neighbourhood_now"]
+    port = free_port()
+    started = time.monotonic()
+    ours = serve(str(out / "store"), port)
+    try:
+        wait_for(port)
+        while True:
+            try:
+                get(port, "/health")
+                break
+            except (RuntimeError, OSError):
+                time.sleep(0.02)
+        row.start_s = time.monotonic() - started
+        for place in places:
+            row.involve_ms.append(
+                get(port, f"/api/queries/involve_neighbourhood_now?place={place}")[0]
+            )
+            row.next_ms.append(get(port, f"/api/places/{place}/next")[0])
+        for lang in ("nl", "en"):
+            row.national_ms.append(
+                get(port, f"/api/queries/progress_by_municipality?lang={lang}")[0]
+            )
+        row.load_oxigraph_s, row.oxigraph_ms, row.remote_same = _oxigraph(
+            out, folder, port, places, involve
+        )
+    finally:
+        ours.terminate()
+        ours.wait(30)
+    if n <= rdflib_max:
+        started = time.monotonic()
+        graph = Graph().parse(out / "wijkkompas.nt", format="nt")
+        row.rdflib_parse_s = time.monotonic() - started
+        for place in places[:10]:
+            text = involve.bind({"place": place})
+            started = time.perf_counter()
+            list(graph.query(text))
+            row.rdflib_ms.append((time.perf_counter() - started) * 1000)
+    return row
+
+
+def _oxigraph(
+    out: Path, folder: Path, ours: int, places: list[str], involve: object
+) -> tuple[float, list[float], str]:
+    """Load the build into `oxigraph serve`; time the query there, and compare compass-graph over
+    it with compass-graph over the embedded store."""
+    port, remote_port = free_port(), free_port()
+    command = [str(BIN / "oxigraph"), "serve", "--location", str(folder / "oxigraph"),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]  # fmt: skip
+    oxigraph = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    remote = None
+    try:
+        wait_for(port)
+        url = f"http://127.0.0.1:{port}"
+        load = [str(BIN / "compass-graph"), "load", "--store", f"{url}/store", "--dist", str(out)]
+        loaded, _ = run(load)
+        timings = []
+        for place in places:
+            text = involve.bind({"place": place})  # type: ignore[attr-defined]
+            path = "/query?" + urllib.parse.urlencode({"query": text})
+            timings.append(get(port, path, "application/sparql-results+json")[0])
+        remote = serve(f"{url}/query", remote_port)
+        wait_for(remote_port)
+        paths = [f"/api/queries/involve_neighbourhood_now?place={p}" for p in places[:20]]
+        paths += [f"/api/places/{p}/next" for p in places[:20]]
+        paths += ["/api/queries/progress_by_municipality?lang=nl"]
+        same = sum(get(ours, p)[1] == get(remote_port, p)[1] for p in paths)
+        return loaded, timings, f"{same}/{len(paths)}"
+    finally:
+        for process in (remote, oxigraph):
+            if process is not None:
+                process.terminate()
+                process.wait(30)
+
+
+def p50(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f}" if values else "-"
+
+
+def report(rows: list[Row]) -> None:
+    print(
+        "| N | triples | build s | build MB | start s | involve now p50 ms | next p50 ms "
+        "| national ms | oxigraph load s | oxigraph p50 ms | remote = embedded | rdflib parse s "
+        "| rdflib p50 ms |"
+    )
+    print("|" + "---|" * 13)
+    for r in rows:
+        rdflib = f"{r.rdflib_parse_s:.1f}" if r.rdflib_parse_s is not None else "-"
+        print(
+            f"| {r.n:,} | {r.triples:,} | {r.build_s:.1f} | {r.build_mb:,.0f} | {r.start_s:.2f} "
+            f"| {p50(r.involve_ms)} | {p50(r.next_ms)} | {max(r.national_ms):.0f} "
+            f"| {r.load_oxigraph_s:.1f} | {p50(r.oxigraph_ms)} | {r.remote_same} | {rdflib} "
+            f"| {p50(r.rdflib_ms)} |"
+        )
+
+
+def plot(rows: list[Row], path: Path) -> None:
+    """Write an SVG line chart of build time and peak memory against N."""
+    width, height, margin = 640, 360, 60
+    most_n = max(r.n for r in rows)
+    most_s = max(r.build_s for r in rows) * 1.1
+    most_mb = max(r.build_mb for r in rows) * 1.1
+
+    def x(n: float) -> float:
+        return margin + (width - 2 * margin) * n / most_n
+
+    def y(value: float, top: float) -> float:
+        return height - margin - (height - 2 * margin) * value / top
+
+    def line(values: list[tuple[float, float]], colour: str) -> str:
+        points = " ".join(f"{a:.1f},{b:.1f}" for a, b in values)
+        dots = "".join(
+            f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{colour}"/>' for a, b in values
+        )
+        return f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>{dots}'
+
+    seconds = [(x(r.n), y(r.build_s, most_s)) for r in rows]
+    memory = [(x(r.n), y(r.build_mb, most_mb)) for r in rows]
+    ticks = "".join(
+        f'<text x="{x(r.n):.1f}" y="{height - margin + 18}" text-anchor="middle">{r.n:,}</text>'
+        for r in rows
+    )
+    bottom, right = height - margin, width - margin
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
+        "<title>compass-graph build time and peak memory against neighbourhoods</title>",
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<line x1="{margin}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="black"/>',
+        f'<line x1="{margin}" y1="{margin}" x2="{margin}" y2="{bottom}" stroke="black"/>',
+        f'<line x1="{right}" y1="{margin}" x2="{right}" y2="{bottom}" stroke="black"/>',
+        ticks,
+        f'<text x="{width / 2}" y="{height - 15}" text-anchor="middle">neighbourhoods (N)</text>',
+        f'<text x="{margin - 8}" y="{margin - 10}" fill="#1f5fa8">'
+        f"build time, s (top {most_s:.0f})</text>",
+        f'<text x="{right}" y="{margin - 10}" fill="#b4451f" text-anchor="end">'
+        f"peak memory, MB (top {most_mb:,.0f})</text>",
+        line(seconds, "#1f5fa8"),
+        line(memory, "#b4451f"),
+        "</svg>",
+    ]
+    svg = "\n".join(parts) + "\n"
+    path.write_text(svg, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--samples", type=int, default=100, help="neighbourhoods asked about")
+    parser.add_argument("--rdflib-max", type=int, default=3000, help="largest N for rdflib")
+    args = parser.parse_args()
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"compass-scale-{n}-") as folder:
+            rows.append(measure(n, Path(folder), min(args.samples, n), args.rdflib_max))
+            print(f"N = {n:,} measured", file=sys.stderr)
+    report(rows)
+    plot(rows, PLOT)
+    print(f"\nplot written to {PLOT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
