@@ -66,6 +66,7 @@ bench: build ## Measure ours against the Flask floor, oxigraph serve and rdflib-
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run --connections 1
 	$(BIN)/python -m bench.run --connections 8
+	$(BIN)/python -m bench.scale
 
 load: build ## Load the production server: N clients for a fixed time, alone and beside a runaway query
 	$(BIN)/python -m bench.load --clients 16 --seconds 20

@@ -15,9 +15,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from compass_graph import paths
+from compass_graph.answers import ANSWERS_FILE, compute_answers
 from compass_graph.dependencies import dependency_graph, find_cycle
 from compass_graph.derive import derive
 from compass_graph.dumps import count_lines, write_dumps
+from compass_graph.endpoint import Settings
 from compass_graph.errors import CompassError, InvalidData
 from compass_graph.loader import LoadedData, load
 from compass_graph.namespaces import DEFAULT_BASE, graph_iri
@@ -29,6 +31,7 @@ from compass_graph.summary import summarise
 from compass_graph.validate import ValidationReport, validate
 
 DEFAULT_OUT_DIR = Path("dist")
+ROW_CAP = Settings().row_cap  # the answers computed ahead are for servers with the default cap
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,14 @@ def build(
             queries = ox.NamedNode(str(graph_iri(base, "queries")))
             store.extend(catalogue_quads(load_queries(queries_dir), queries.value, base))
             served.copy([derived, queries])
-            result = _write(store, base, report, stage, out_dir)
+            result, checksums = _write(store, base, report, stage, out_dir)
             served.finish()
+            # Answered from the store as served, so that they are what a live query gives.
+            answers = compute_answers(served.target, load_queries(queries_dir), base, ROW_CAP)
+            (stage / ANSWERS_FILE).write_bytes(answers)
+            checksums[ANSWERS_FILE] = hashlib.sha256(answers).hexdigest()
+            sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
+            (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
             publish(stage, out_dir, result.build_id)
     except CompassError as error:
         record_attempt(out_dir, ok=False, reason=str(error)[:4000])
@@ -100,7 +109,9 @@ def build(
 
 def _write(
     store: ox.Store, base: str, report: ValidationReport, staging: Path, out_dir: Path
-) -> BuildResult:
+) -> tuple[BuildResult, dict[str, str]]:
+    """Write the dumps, the summary, the validation report and the ontology's documentation;
+    return what was built and the SHA-256 of each file."""
     checksums = write_dumps(store, staging)
     build_id = checksums["wijkkompas.nt"][:16]
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -120,6 +131,4 @@ def _write(
     files |= write_ontology_docs(paths.ONTOLOGY_FILE, staging)
     for name, content in files.items():
         checksums[name] = hashlib.sha256(content).hexdigest()
-    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
-    (staging / "SHA256SUMS").write_text(sums, encoding="utf-8")
-    return BuildResult(out_dir, build_id, summary, report)
+    return BuildResult(out_dir, build_id, summary, report), checksums
