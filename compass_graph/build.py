@@ -28,7 +28,7 @@ from compass_graph.publish import publish, record_attempt, staging
 from compass_graph.queries import catalogue_quads, load_queries
 from compass_graph.store import STORE_FOLDER, StoreWriter
 from compass_graph.summary import summarise
-from compass_graph.validate import ValidationReport, validate
+from compass_graph.validate import Engine, ValidationReport, validate
 
 DEFAULT_OUT_DIR = Path("dist")
 ROW_CAP = Settings().row_cap  # the answers computed ahead are for servers with the default cap
@@ -44,9 +44,9 @@ class BuildResult:
     report: ValidationReport
 
 
-def check(data: LoadedData) -> ValidationReport:
+def check(data: LoadedData, engine: Engine = "compiled") -> ValidationReport:
     """Validate the loaded data and check its dependencies; raise InvalidData on any fault."""
-    report = validate(data)
+    report = validate(data, engine=engine)
     if not report.conforms:
         raise InvalidData("the data does not conform to the shapes", report_text=report.text)
     digraph = dependency_graph(data.store)

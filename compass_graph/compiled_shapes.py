@@ -68,7 +68,7 @@ class Check:
     messages: tuple[Literal, ...]
     path: Node | None
     query: str
-    value_is_focus: bool = False  # constraints on a node shape report the focus node as value
+    value_is_focus: bool = False  # a SPARQL constraint binding no ?value reports the focus
 
 
 Subclasses = Callable[[URIRef], Sequence[URIRef]]

@@ -23,9 +23,14 @@ def test_build_then_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     )
 
 
-def test_validate_reports_conformance(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate"]) == 0
-    assert "conforms" in capsys.readouterr().out
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_validate_reports_conformance_and_the_checker(
+    capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    assert main(["validate", *(["--pyshacl"] if engine == "pyshacl" else [])]) == 0
+    assert (
+        capsys.readouterr().out.strip().endswith(f"conforms to the shapes. (checked by {engine})")
+    )
 
 
 def test_invalid_data_exits_non_zero_with_file_line_and_message(
