@@ -26,6 +26,7 @@ from compass_graph.formats import Result
 from compass_graph.meter import Meter
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 STORE_FOLDER = "store"
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
@@ -60,13 +61,15 @@ def term_json(term: Any) -> dict[str, str]:
             entry["xml:lang"] = term.language
         elif term.datatype.value != XSD_STRING:
             entry["datatype"] = term.datatype.value
+        if term.datatype.value == XSD_BOOLEAN:  # its canonical form: Virtuoso writes 1 and 0
+            entry["value"] = {"1": "true", "0": "false"}.get(term.value, term.value)
         return entry
     raise TypeError(f"cannot write {term!r} as a SPARQL JSON term")
 
 
 def to_result(answer: Any, row_cap: int) -> Result:
     """Turn a pyoxigraph answer into a canonical Result, keeping at most ``row_cap`` rows."""
-    if isinstance(answer, ox.QueryBoolean):
+    if isinstance(answer, ox.QueryBoolean | bool):
         return Result("boolean", json.dumps({"head": {}, "boolean": bool(answer)}).encode())
     if isinstance(answer, ox.QuerySolutions):
         names = [variable.value for variable in answer.variables]
@@ -82,6 +85,17 @@ def to_result(answer: Any, row_cap: int) -> Result:
     triples, truncated = _capped(answer, row_cap)
     body_bytes = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     return Result("graph", body_bytes, len(triples), truncated)
+
+
+def _ask_as_row(solutions: ox.QuerySolutions) -> bool:
+    """Read an ASK answered as one row with one value, 1 or 0, as Virtuoso does in JSON."""
+    rows = list(solutions)
+    if len(rows) != 1 or len(rows[0]) != 1 or not isinstance(rows[0][0], ox.Literal):
+        raise ValueError("an ASK query was answered with rows that are not one truth value")
+    value = rows[0][0].value
+    if value not in ("1", "0", "true", "false"):
+        raise ValueError(f"an ASK query was answered with {value!r}, not a truth value")
+    return value in ("1", "true")
 
 
 def _capped(items: Iterable[Any], cap: int) -> tuple[list[Any], bool]:
@@ -206,6 +220,8 @@ class RemoteStore:
                 answer: Any = ox.parse(body, format=ox.RdfFormat.TURTLE)
             else:
                 answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if client.queryType == "ASK" and isinstance(answer, ox.QuerySolutions):
+                answer = _ask_as_row(answer)
             result = to_result(answer, request.row_cap)
         except (SyntaxError, ValueError) as error:
             raise StoreBadAnswer(

@@ -5,6 +5,7 @@ restart.
 """
 
 import http.server
+import json
 import signal
 import threading
 import time
@@ -14,10 +15,12 @@ from typing import ClassVar
 
 import pytest
 from flask.testing import FlaskClient
+from rdflib.namespace import XSD
 
 from api import create_app
 from compass_graph.build import BuildResult
 from compass_graph.cli import main
+from compass_graph.store import QueryRequest, RemoteStore
 from tests.conftest import assert_error_shape, free_port, oxigraph_server
 
 TIMEOUT = 2
@@ -91,6 +94,22 @@ class Nonsense(http.server.BaseHTTPRequestHandler):
             b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"ty',
         ),
         "/overloaded": (503, "text/plain", b"too busy"),
+        # What Virtuoso 7.2 answers, as it answered here: an ASK as one row holding 1 or 0, a
+        # truth value as 1 or 0, and typed literals as "typed-literal".
+        "/virtuoso-ask": (
+            200,
+            "application/sparql-results+json",
+            b'{ "head": { "link": [], "vars": ["__ASK_RETVAL"] }, "results": { "distinct": false, '
+            b'"ordered": true, "bindings": [ { "__ASK_RETVAL": { "type": "typed-literal", '
+            b'"datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1" }} ] } }',
+        ),
+        "/virtuoso-boolean": (
+            200,
+            "application/sparql-results+json",
+            b'{ "head": { "link": [], "vars": ["big"] }, "results": { "distinct": false, '
+            b'"ordered": true, "bindings": [ { "big": { "type": "typed-literal", '
+            b'"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "0" }} ] } }',
+        ),
         "/partial": (
             206,
             "application/sparql-results+json",
@@ -136,6 +155,15 @@ def test_a_store_answering_nonsense_gives_a_clear_error(
 ) -> None:
     client = create_app({"STORE": f"{nonsense}{path}", "TIMEOUT": TIMEOUT}).test_client()
     _fault(client, status, code)
+
+
+def test_virtuoso_answers_read_as_the_standard_says(nonsense: str) -> None:
+    ask = RemoteStore(f"{nonsense}/virtuoso-ask").execute(QueryRequest("ASK {}", (), (), 10))
+    assert json.loads(ask.body) == {"head": {}, "boolean": True}
+    truth = RemoteStore(f"{nonsense}/virtuoso-boolean")
+    answer = truth.execute(QueryRequest("SELECT ?big WHERE { BIND (false AS ?big) }", (), (), 10))
+    (row,) = json.loads(answer.body)["results"]["bindings"]
+    assert row["big"] == {"type": "literal", "value": "false", "datatype": str(XSD.boolean)}
 
 
 def test_a_partial_answer_is_flagged(nonsense: str) -> None:
