@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e . --group dev
 	@# Graphviz draws the pictures; Debian's Chromium runs the browser tests.
-	command -v dot >/dev/null && command -v chromium >/dev/null || \
-	  (apt-get update -qq && apt-get install -y -qq graphviz chromium)
+	command -v dot >/dev/null && command -v chromium >/dev/null && command -v virtuoso-t >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq graphviz chromium virtuoso-opensource-7-bin)
 	touch $@
 
 $(SWAGGER_UI)/swagger-ui-bundle.js:

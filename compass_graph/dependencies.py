@@ -2,8 +2,9 @@
 
 Edges run from prerequisite to dependent, so a topological order is a process order. Nodes are
 keyed by knooppunt code and carry their IRI, phase, sporen and titles; edges carry the dependency
-record, its rationale and its sources. The graph is read with SPARQL, so it comes the same from the
-embedded store, a remote store, or an rdflib graph.
+record, its rationale and its sources. The graph is read with SPARQL, so it comes the same from
+the embedded store, a remote store, or an rdflib graph; nodes and edges are added in code order,
+so that analyses choosing between equal paths choose the same whichever store answered.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -28,6 +29,7 @@ WHERE {
   OPTIONAL { ?knooppunt rdfs:label ?titleEn . FILTER (LANG(?titleEn) = "en") }
 }
 GROUP BY ?knooppunt ?code ?phase ?titleNl ?titleEn
+ORDER BY ?code
 """
 
 EDGES_QUERY = """
@@ -41,6 +43,7 @@ WHERE {
   OPTIONAL { ?record dcterms:source ?source }
 }
 GROUP BY ?record ?dependentCode ?prerequisiteCode ?rationaleNl ?rationaleEn
+ORDER BY ?dependentCode ?prerequisiteCode ?record
 """
 
 
