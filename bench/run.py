@@ -29,6 +29,7 @@ import urllib.parse
 from pathlib import Path
 
 from bench.load import Measurement, load_with_threads
+from bench.stores import free_port
 from compass_graph.queries import load_queries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,12 +43,6 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 FLOOR_APP = (
     "from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef floor():\n    return 'ok'\n"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for(port: int, seconds: float = 120) -> None:

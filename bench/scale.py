@@ -10,6 +10,8 @@ measures on this machine:
   oxigraph   the same per-neighbourhood query sent as SPARQL to ``oxigraph serve`` loaded with the
              build through ``compass-graph load``, and compass-graph over that remote store, whose
              answers must equal the embedded store's
+  Virtuoso   the same for Virtuoso, started with a throwaway database and loaded with its own
+             bulk loader (the load time includes its start, about 3 s)
   rdflib     parsing the N-Triples dump with rdflib and the same query on it (up to --rdflib-max)
 
 It prints a table and writes bench/scale.svg, a plot of build time and memory against N.
@@ -32,9 +34,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from bench.run import free_port, wait_for
+from bench.run import wait_for
+from bench.stores import free_port, virtuoso_server
 from compass_graph.generate import generate
-from compass_graph.queries import load_queries
+from compass_graph.queries import CannedQuery, load_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -56,6 +59,9 @@ class Row:
     load_oxigraph_s: float = 0.0
     oxigraph_ms: list[float] = field(default_factory=list)
     remote_same: str = ""
+    load_virtuoso_s: float = 0.0
+    virtuoso_ms: list[float] = field(default_factory=list)
+    virtuoso_same: str = ""
     rdflib_parse_s: float | None = None
     rdflib_ms: list[float] = field(default_factory=list)
 
@@ -125,6 +131,9 @@ def measure(n: int, folder: Path, samples: int, rdflib_max: int) -> Row:
         row.load_oxigraph_s, row.oxigraph_ms, row.remote_same = _oxigraph(
             out, folder, port, places, involve
         )
+        row.load_virtuoso_s, row.virtuoso_ms, row.virtuoso_same = _virtuoso(
+            out, folder, port, places, involve
+        )
     finally:
         ours.terminate()
         ours.wait(30)
@@ -141,37 +150,58 @@ def measure(n: int, folder: Path, samples: int, rdflib_max: int) -> Row:
 
 
 def _oxigraph(
-    out: Path, folder: Path, ours: int, places: list[str], involve: object
+    out: Path, folder: Path, ours: int, places: list[str], involve: CannedQuery
 ) -> tuple[float, list[float], str]:
-    """Load the build into `oxigraph serve`; time the query there, and compare compass-graph over
-    it with compass-graph over the embedded store."""
-    port, remote_port = free_port(), free_port()
+    """Load the build into `oxigraph serve` through `compass-graph load`; measure it as a remote
+    store."""
+    port = free_port()
     command = [str(BIN / "oxigraph"), "serve", "--location", str(folder / "oxigraph"),
                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]  # fmt: skip
     oxigraph = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    remote = None
     try:
         wait_for(port)
         url = f"http://127.0.0.1:{port}"
         load = [str(BIN / "compass-graph"), "load", "--store", f"{url}/store", "--dist", str(out)]
         loaded, _ = run(load)
-        timings = []
-        for place in places:
-            text = involve.bind({"place": place})  # type: ignore[attr-defined]
-            path = "/query?" + urllib.parse.urlencode({"query": text})
-            timings.append(get(port, path, "application/sparql-results+json")[0])
-        remote = serve(f"{url}/query", remote_port)
-        wait_for(remote_port)
+        return (loaded, *_as_remote(f"{url}/query", ours, places, involve))
+    finally:
+        oxigraph.terminate()
+        oxigraph.wait(30)
+
+
+def _virtuoso(
+    out: Path, folder: Path, ours: int, places: list[str], involve: CannedQuery
+) -> tuple[float, list[float], str]:
+    """Start Virtuoso and load the build with its own bulk loader; measure it as a remote store."""
+    started = time.monotonic()
+    with virtuoso_server(folder / "virtuoso", out / "wijkkompas.trig", memory_mb=2000) as url:
+        loaded = time.monotonic() - started
+        return (loaded, *_as_remote(url, ours, places, involve))
+
+
+def _as_remote(
+    query_url: str, ours: int, places: list[str], involve: CannedQuery
+) -> tuple[list[float], str]:
+    """Time the per-neighbourhood query sent straight to a store, and compare compass-graph over
+    that store with compass-graph over the embedded store."""
+    address = urllib.parse.urlsplit(query_url)
+    timings = []
+    for place in places:
+        query = urllib.parse.urlencode({"query": involve.bind({"place": place})})
+        path = f"{address.path}?{query}"
+        timings.append(get(address.port or 80, path, "application/sparql-results+json")[0])
+    port = free_port()
+    remote = serve(query_url, port)
+    try:
+        wait_for(port)
         paths = [f"/api/queries/involve_neighbourhood_now?place={p}" for p in places[:20]]
         paths += [f"/api/places/{p}/next" for p in places[:20]]
         paths += ["/api/queries/progress_by_municipality?lang=nl"]
-        same = sum(_answer(get(ours, p)[1]) == _answer(get(remote_port, p)[1]) for p in paths)
-        return loaded, timings, f"{same}/{len(paths)}"
+        same = sum(_answer(get(ours, p)[1]) == _answer(get(port, p)[1]) for p in paths)
+        return timings, f"{same}/{len(paths)}"
     finally:
-        for process in (remote, oxigraph):
-            if process is not None:
-                process.terminate()
-                process.wait(30)
+        remote.terminate()
+        remote.wait(30)
 
 
 def _answer(body: bytes) -> object:
@@ -189,16 +219,18 @@ def p50(values: list[float]) -> str:
 def report(rows: list[Row]) -> None:
     print(
         "| N | triples | build s | build MB | start s | involve now p50 ms | next p50 ms "
-        "| national ms | oxigraph load s | oxigraph p50 ms | remote = embedded | rdflib parse s "
+        "| national ms | oxigraph load s | oxigraph p50 ms | over oxigraph = embedded "
+        "| Virtuoso load s | Virtuoso p50 ms | over Virtuoso = embedded | rdflib parse s "
         "| rdflib p50 ms |"
     )
-    print("|" + "---|" * 13)
+    print("|" + "---|" * 16)
     for r in rows:
         rdflib = f"{r.rdflib_parse_s:.1f}" if r.rdflib_parse_s is not None else "-"
         print(
             f"| {r.n:,} | {r.triples:,} | {r.build_s:.1f} | {r.build_mb:,.0f} | {r.start_s:.2f} "
             f"| {p50(r.involve_ms)} | {p50(r.next_ms)} | {max(r.national_ms):.0f} "
-            f"| {r.load_oxigraph_s:.1f} | {p50(r.oxigraph_ms)} | {r.remote_same} | {rdflib} "
+            f"| {r.load_oxigraph_s:.1f} | {p50(r.oxigraph_ms)} | {r.remote_same} "
+            f"| {r.load_virtuoso_s:.1f} | {p50(r.virtuoso_ms)} | {r.virtuoso_same} | {rdflib} "
             f"| {p50(r.rdflib_ms)} |"
         )
 

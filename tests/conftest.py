@@ -2,7 +2,6 @@
 
 import contextlib
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -10,7 +9,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from api import create_app
 from api.serving import served
+from bench.stores import free_port
 from compass_graph.build import BuildResult, build
 from compass_graph.loader import LoadedData, load
 
@@ -70,13 +69,6 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def assert_error_shape(
     response: TestResponse, status: int, code: str | None = None
 ) -> dict[str, object]:
@@ -120,62 +112,6 @@ def oxigraph_server(
     try:
         wait_for_oxigraph(url)
         yield url, process
-    finally:
-        process.kill()
-        process.wait(10)
-
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {folder}/virtuoso.db
-ErrorLogFile = {folder}/virtuoso.log
-LockFile = {folder}/virtuoso.lck
-TransactionFile = {folder}/virtuoso.trx
-xa_persistent_file = {folder}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {folder}/virtuoso-temp.db
-TransactionFile = {folder}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{isql}
-DirsAllowed = {folder}
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerThreads = 4
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 30
-"""
-
-
-@contextlib.contextmanager
-def virtuoso_server(folder: Path, trig: Path) -> Iterator[str]:
-    """Run a real Virtuoso on 127.0.0.1 with a throwaway database in ``folder``, loaded with the
-    named graphs of ``trig`` by Virtuoso's own bulk loader; yield its SPARQL endpoint's URL."""
-    folder.mkdir(parents=True, exist_ok=True)
-    isql, http = free_port(), free_port()
-    ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(folder=folder, isql=isql, http=http), encoding="utf-8")
-    command = ["virtuoso-t", "+foreground", "+configfile", str(ini)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{http}/sparql"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Virtuoso did not come up at {url}") from None
-                time.sleep(0.2)
-        dataset = ox.Store()
-        dataset.load(path=trig, format=ox.RdfFormat.TRIG)
-        dataset.dump(folder / "build.nq", format=ox.RdfFormat.N_QUADS)
-        load = f"ld_dir('{folder}', 'build.nq', 'urn:compass:none'); rdf_loader_run(); checkpoint;"
-        isql_command = ["isql-vt", f"127.0.0.1:{isql}", "dba", "dba", f"exec={load}"]
-        subprocess.run(isql_command, check=True, capture_output=True, timeout=600)
-        yield url
     finally:
         process.kill()
         process.wait(10)

@@ -7,11 +7,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from api import create_app
+from bench.stores import virtuoso_server
 from compass_graph.answers import settled_calls
 from compass_graph.build import BuildResult
 from compass_graph.endpoint import Endpoint, Settings
 from compass_graph.queries import load_queries
-from tests.conftest import virtuoso_server
 
 QUERIES = load_queries()
 CALLS = [
