@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from compass_graph.meter import Meter
 from compass_graph.terms import to_rdflib
 
 # Datatypes whose lexical form Oxigraph checks when it casts: an ill-formed value fails the cast.
@@ -505,8 +506,14 @@ def run_checks(checks: list[Check], store: ox.Store, shapes: Graph) -> Graph:
             for row in solutions  # type: ignore[union-attr]
         ]
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = list(pool.map(answers, checks))
+    found = []
+    with (
+        Meter("shape checks run", len(checks)) as meter,
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool,
+    ):
+        for rows in pool.map(answers, checks):
+            found.append(rows)
+            meter.advance()
     for check, rows in zip(checks, found, strict=True):
         for row in rows:
             bindings = {name: to_rdflib(term) for name, term in row.items()}
