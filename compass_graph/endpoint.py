@@ -25,7 +25,7 @@ from compass_graph.errors import ResourceNotFound, StoreBadAnswer
 from compass_graph.formats import Result, plain_rows
 from compass_graph.involvement import INVOLVEMENTS_QUERY
 from compass_graph.namespaces import DEFAULT_BASE, PREFIXES
-from compass_graph.queries import CannedQuery, find, load_queries, prologue, with_base, with_values
+from compass_graph.queries import CannedQuery, bind_terms, find, load_queries, prologue, with_base
 from compass_graph.store import EmbeddedStore, QueryRequest, RemoteStore, Store
 from compass_graph.workers import WorkerPool
 
@@ -157,9 +157,7 @@ class Endpoint:
 
     def select(self, query: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
         """Run one of the library's own SELECT queries and return plain rows."""
-        text = with_base(
-            with_values(prologue(PREFIXES) + query, bindings or {}), self.settings.base
-        )
+        text = with_base(bind_terms(prologue(PREFIXES) + query, bindings or {}), self.settings.base)
         return plain_rows(self._execute(text, (), ()))
 
     @cached_property
@@ -176,7 +174,7 @@ class Endpoint:
         """Return what the dataset says about ``iri``, or raise ResourceNotFound."""
         if not self.exists(iri):
             raise ResourceNotFound(f"there is no resource <{iri}>")
-        text = with_values(prologue(PREFIXES) + DESCRIBE_QUERY, {"thing": ox.NamedNode(iri)})
+        text = bind_terms(prologue(PREFIXES) + DESCRIBE_QUERY, {"thing": ox.NamedNode(iri)})
         return self._execute(text, (), ())
 
     def ping(self) -> None:
@@ -186,7 +184,7 @@ class Endpoint:
     def named_graph(self, iri: str) -> Result:
         """Return the statements of one named graph of the dataset."""
         query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-        return self._execute(with_values(query, {"g": ox.NamedNode(iri)}), (), ())
+        return self._execute(bind_terms(query, {"g": ox.NamedNode(iri)}), (), ())
 
     def exists(self, iri: str) -> bool:
         """Say whether the graph says anything about ``iri``."""

@@ -38,10 +38,14 @@ class SourceFile:
     base: str
 
     @cached_property
+    def text(self) -> str:
+        """The file's text, read when a report first needs it."""
+        return self.path.read_text(encoding="utf-8")
+
+    @cached_property
     def prefixes(self) -> dict[str, str]:
         """The prefixes the file declares, with their namespaces resolved against the base."""
-        text = self.path.read_text(encoding="utf-8")
-        return {m[1] or "": urljoin(self.base, m[2]) for m in PREFIX_DIRECTIVE.finditer(text)}
+        return {m[1] or "": urljoin(self.base, m[2]) for m in PREFIX_DIRECTIVE.finditer(self.text)}
 
     @cached_property
     def subject_lines(self) -> dict[str, int]:
@@ -51,8 +55,7 @@ class SourceFile:
         """
         prefixes = self.prefixes
         lines: dict[str, int] = {}
-        text = self.path.read_text(encoding="utf-8")
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(self.text.splitlines(), start=1):
             if not line or line[0] in " \t#@[" or line.upper().startswith(("PREFIX", "BASE")):
                 continue
             subject = _expand(line.split(maxsplit=1)[0], prefixes, self.base)

@@ -2,8 +2,8 @@
 
 Each ``.rq`` file starts with a ``#+`` YAML header (grlc style) that declares a summary and a
 description in English and Dutch, tags, and parameters. Parameter values are checked against their
-declared type and bound as RDF terms in a ``VALUES`` block at the start of the query's WHERE clause;
-a value never reaches the query text in any other way.
+declared type and bound as RDF terms, serialised by Oxigraph, in place of their variables
+(``bind_terms``); a value never reaches the query text in any other way.
 """
 
 import re
@@ -107,7 +107,7 @@ class CannedQuery:
             if raw is None or str(raw).strip() == "":
                 raise QueryParameterError(f"{self.name} needs the parameter {parameter.name}")
             terms[parameter.name] = parameter.term(raw, base)
-        return with_base(with_values(self.text, terms), base)
+        return with_base(bind_terms(self.text, terms), base)
 
     def examples(self) -> dict[str, Any] | None:
         """Return example values for every parameter, or None when one has no example."""
@@ -134,7 +134,7 @@ def with_base(query: str, base: str) -> str:
     return f"BASE {ox.NamedNode(base)}\n{query}"
 
 
-def with_values(query: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+def bind_terms(query: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """Put each term in place of its variable: a constant in the patterns, and ``(term AS ?name)``
     where a SELECT clause projects the variable, so that the answer keeps its column.
 

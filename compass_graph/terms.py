@@ -1,36 +1,10 @@
-"""Convert RDF terms and quads between rdflib and pyoxigraph."""
+"""Convert pyoxigraph terms to rdflib terms, for the tools that work on rdflib graphs."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, Node, URIRef
+from rdflib import BNode, Literal, Node, URIRef
 from rdflib.namespace import XSD
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Return the pyoxigraph term equal to an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-        return ox.Literal(str(term), datatype=datatype)
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def dataset_quads(dataset: Dataset) -> Iterator[ox.Quad]:
-    """Yield every quad of the dataset's named graphs as a pyoxigraph quad."""
-    for subject, predicate, obj, graph in dataset.quads():
-        yield ox.Quad(
-            to_oxigraph(subject),  # type: ignore[arg-type]
-            to_oxigraph(predicate),  # type: ignore[arg-type]
-            to_oxigraph(obj),
-            ox.NamedNode(str(graph)),
-        )
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | Any) -> Node:

@@ -17,7 +17,7 @@ from compass_graph.progress import (
     read_progress,
     story_progress,
 )
-from compass_graph.queries import with_values
+from compass_graph.queries import bind_terms
 from tests.test_analysis import DIAMOND
 
 ID = "https://w3id.org/wijkkompas/id/"
@@ -76,7 +76,7 @@ def test_a_progress_file_in_turtle() -> None:
 
 def progress_of(graph: Graph, story: str) -> dict[str, tuple[set[str], str | None]]:
     rows = graph_select(graph)(
-        with_values(STORY_PROGRESS_QUERY, {"story": ox.NamedNode(ID + f"story/{story}")})
+        bind_terms(STORY_PROGRESS_QUERY, {"story": ox.NamedNode(ID + f"story/{story}")})
     )
     return story_progress(rows)
 

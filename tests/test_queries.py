@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from compass_graph import paths
 from compass_graph.errors import QueryDefinitionError, QueryParameterError
-from compass_graph.queries import load_queries, load_query, where_brace, with_values
+from compass_graph.queries import bind_terms, load_queries, load_query, where_brace
 from tests.conftest import assert_error_shape
 
 QUERIES = load_queries()
@@ -73,7 +73,7 @@ def test_values_take_the_place_of_their_variables_outside_strings_and_comments()
     query = 'CONSTRUCT { ?s ?p "WHERE { ?s" } # WHERE { ?s\nWHERE { ?s ?p ?o . ?sx ?p $s }'
     position = where_brace(query)
     assert query[position - 6 : position + 1] == "WHERE {" and position > query.index("\n")
-    bound = with_values(query, {"s": ox.NamedNode("http://example.org/a")})
+    bound = bind_terms(query, {"s": ox.NamedNode("http://example.org/a")})
     a = "<http://example.org/a>"
     assert bound == (
         f'CONSTRUCT {{ {a} ?p "WHERE {{ ?s" }} # WHERE {{ ?s\nWHERE {{ {a} ?p ?o . ?sx ?p {a} }}'
@@ -82,7 +82,7 @@ def test_values_take_the_place_of_their_variables_outside_strings_and_comments()
 
 def test_a_projected_value_keeps_its_column() -> None:
     query = "SELECT ?s (COUNT(?s) AS ?n) WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }"
-    bound = with_values(query, {"s": ox.Literal("x")})
+    bound = bind_terms(query, {"s": ox.Literal("x")})
     assert bound == (
         'SELECT ("x" AS ?s) (COUNT("x") AS ?n) WHERE { { SELECT ("x" AS ?s) WHERE { "x" ?p ?o } } }'
     )
