@@ -79,27 +79,29 @@ def build(
     Every attempt is recorded beside the builds; a failed one raises and publishes nothing.
     """
     try:
-        data = load(data_dir, base)
-        store = data.store
-        with staging(out_dir) as stage, StoreWriter(stage / STORE_FOLDER, store) as served:
-            # The served store fills in the background while the graphs are checked and derived
-            # from and the dumps are written.
-            served.copy(data.graphs)
+        with staging(out_dir) as stage, StoreWriter(stage / STORE_FOLDER) as served:
+            # The served store fills in the background, from the very bytes each file was parsed
+            # from, while the graphs are checked and derived from and the dumps are written.
+            data = load(
+                data_dir,
+                base,
+                parsed=lambda file, turtle: served.load(turtle, file.graph_iri, base),
+            )
+            store = data.store
             report = check(data)
             derived = ox.NamedNode(str(graph_iri(base, "derived")))
             derive(store, derived)
             canned = load_queries(queries_dir)
             queries = ox.NamedNode(str(graph_iri(base, "queries")))
             store.extend(catalogue_quads(canned, queries.value, base))
-            served.copy([derived, queries])
+            served.copy(store, [derived, queries])
+            answers = compute_answers(store, canned, base, ROW_CAP)
             result, checksums = _write(store, base, report, stage, out_dir)
-            served.finish()
-            # Answered from the store as served, so that they are what a live query gives.
-            answers = compute_answers(served.target, canned, base, ROW_CAP)
             (stage / ANSWERS_FILE).write_bytes(answers)
             checksums[ANSWERS_FILE] = hashlib.sha256(answers).hexdigest()
             sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
             (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
+            served.finish()
             publish(stage, out_dir, result.build_id)
     except CompassError as error:
         record_attempt(out_dir, ok=False, reason=str(error)[:4000])

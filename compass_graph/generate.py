@@ -30,7 +30,6 @@ REGIE_WEIGHTS = {"municipality-led": 0.6, "joint": 0.25, "residents-led": 0.15}
 SKIP_SHARE = 0.05  # neighbourhoods that pass a knooppunt before one of its requirements
 NEIGHBOURHOODS_PER_FILE = 1000
 FIRST_YEAR = 2019
-STATUS_NL = {"passed": "gepasseerd", "in-progress": "onderhanden"}
 PREFIXES = """@prefix wk:      <https://w3id.org/wijkkompas/def/> .
 @prefix regie:   <https://w3id.org/wijkkompas/def/regie/> .
 @prefix status:  <https://w3id.org/wijkkompas/def/status/> .
@@ -168,8 +167,6 @@ def _record(code: str, knooppunt: str, status: str, year: int) -> str:
     return (
         f"progress:nl-{code}-{knooppunt} a wk:ProgressRecord ; wk:neighbourhood place:nl-{code} ;\n"
         f"    wk:knooppunt kp:{knooppunt} ; wk:status status:{status} ;{evidence}\n"
-        f'    rdfs:comment "Wijk {code}, knooppunt {knooppunt}: {STATUS_NL[status]}."@nl,\n'
-        f'        "Neighbourhood {code}, knooppunt {knooppunt}: {status}."@en ;\n'
         f'    wk:year "{year}"^^xsd:gYear ; dcterms:source src:synthetic-national .\n'
     )
 

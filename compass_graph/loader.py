@@ -7,7 +7,7 @@ Oxigraph parses a national dataset (millions of triples) in seconds, where rdfli
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -127,42 +127,66 @@ def data_files(data_dir: Path) -> list[Path]:
     return files
 
 
-def parse_into(store: ox.Store, path: Path, graph: str, base: str = DEFAULT_BASE) -> None:
-    """Parse one Turtle file into ``graph`` of ``store``, with errors that name the file and line.
+def read_turtle(path: Path) -> bytes:
+    """Return the bytes of a Turtle file; refuse one that starts with a byte order mark."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"cannot read the file: {error.strerror}", file=path) from error
+    if content.startswith(b"\xef\xbb\xbf"):
+        bom = "the file starts with a byte order mark; save it as UTF-8 without one"
+        raise LoadError(bom, file=path, line=1)
+    return content
+
+
+def parse_into(store: ox.Store, source: SourceFile, content: bytes) -> None:
+    """Parse the Turtle ``content`` of ``source`` into its graph of ``store``, with errors that
+    name the file and line.
 
     A file that fails may leave part of itself in the store: a failed load is thrown away whole.
     """
+    graph = ox.NamedNode(source.graph_iri)
     try:
-        with path.open("rb") as file:
-            if file.read(3) == b"\xef\xbb\xbf":
-                bom = "the file starts with a byte order mark; save it as UTF-8 without one"
-                raise LoadError(bom, file=path, line=1)
-        store.load(
-            path=path, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.NamedNode(graph)
-        )
+        store.load(content, format=ox.RdfFormat.TURTLE, base_iri=source.base, to_graph=graph)
     except SyntaxError as error:
         message = error.msg or str(error)
         if "Invalid UTF-8" in message:
-            raise LoadError("the file is not valid UTF-8", file=path, line=error.lineno) from error
-        raise LoadError(f"Turtle syntax error: {message}", file=path, line=error.lineno) from error
-    except OSError as error:
-        raise LoadError(f"cannot read the file: {error.strerror}", file=path) from error
-    if next(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), None) is None:
-        raise LoadError("the file is empty: it holds no triples", file=path)
+            raise LoadError(
+                "the file is not valid UTF-8", file=source.path, line=error.lineno
+            ) from error
+        raise LoadError(
+            f"Turtle syntax error: {message}", file=source.path, line=error.lineno
+        ) from error
+    if next(store.quads_for_pattern(None, None, None, graph), None) is None:
+        raise LoadError("the file is empty: it holds no triples", file=source.path)
 
 
-def load(data_dir: Path = paths.DATA_DIR, base: str = DEFAULT_BASE) -> LoadedData:
+Parsed = Callable[[SourceFile, bytes], object]
+
+
+def load(
+    data_dir: Path = paths.DATA_DIR, base: str = DEFAULT_BASE, parsed: Parsed | None = None
+) -> LoadedData:
     """Load the ontology and every Turtle file of ``data_dir`` into a fresh store."""
-    return load_files(data_files(data_dir), base)
+    return load_files(data_files(data_dir), base, parsed)
 
 
-def load_files(paths_: Iterable[Path], base: str = DEFAULT_BASE) -> LoadedData:
-    """Load the ontology and the given Turtle files, as ``load`` does for a folder."""
+def load_files(
+    paths_: Iterable[Path], base: str = DEFAULT_BASE, parsed: Parsed | None = None
+) -> LoadedData:
+    """Load the ontology and the given Turtle files, as ``load`` does for a folder.
+
+    Each file is read once; ``parsed``, if given, is called with each file and the very bytes that
+    were parsed (the build writes them into the served store meanwhile), after they parsed.
+    """
     named = [(paths.ONTOLOGY_FILE, ONTOLOGY_GRAPH), *((path, path.stem) for path in paths_)]
     files = [SourceFile(path, str(graph_iri(base, name)), base) for path, name in named]
     store = ox.Store()
     with Meter("files parsed", len(files)) as meter:
         for source in files:
-            parse_into(store, source.path, source.graph_iri, base)
+            content = read_turtle(source.path)
+            parse_into(store, source, content)
+            if parsed is not None:
+                parsed(source, content)
             meter.advance()
     return LoadedData(store, files, base)

@@ -141,19 +141,19 @@ class EmbeddedStore:
 
 
 class StoreWriter:
-    """Writes a new on-disk store at ``path`` from graphs of an in-memory ``source``, in the
-    background: Oxigraph dumps and bulk-loads outside the GIL, so the build goes on meanwhile.
+    """Writes a new on-disk store at ``path`` in the background, one graph at a time, while the
+    build goes on: Oxigraph parses and bulk-loads outside the GIL.
 
-    Graphs travel as N-Triples, one at a time, so the bulk loader holds one graph's worth in
-    memory, not the whole dataset's. Leaving the ``with`` block on an error stops the copying
-    between graphs and waits for it, so the folder is free to be removed.
+    A graph comes either as the Turtle a source file was parsed from or from an in-memory store,
+    as N-Triples; either way the bulk loader holds one graph's worth in memory, not the whole
+    dataset's. Leaving the ``with`` block on an error stops the writing between graphs and waits
+    for it, so the folder is free to be removed.
     """
 
-    def __init__(self, path: Path, source: ox.Store) -> None:
-        self.source = source
+    def __init__(self, path: Path) -> None:
         self.target = ox.Store(str(path))
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._copies: list[Future[None]] = []
+        self._writes: list[Future[None]] = []
         self._stop = threading.Event()
 
     def __enter__(self) -> "StoreWriter":
@@ -165,31 +165,41 @@ class StoreWriter:
         self._pool.shutdown(wait=True)
         del self.target
 
-    def copy(self, graphs: Sequence[GraphName]) -> None:
-        """Queue ``graphs`` to be copied, after those queued before."""
-        self._copies.append(self._pool.submit(self._copy, list(graphs)))
+    def load(self, turtle: bytes, graph: str, base: str) -> None:
+        """Queue Turtle for ``graph``: a source file's, parsed once already, so well-formed."""
+        self._queue(turtle, ox.RdfFormat.TURTLE, ox.NamedNode(graph), base)
+
+    def copy(self, source: ox.Store, graphs: Sequence[GraphName]) -> None:
+        """Queue ``graphs`` of ``source``, after what was queued before."""
+        nt = ox.RdfFormat.N_TRIPLES
+        for graph in graphs:
+            self._queue(source.dump(format=nt, from_graph=graph) or b"", nt, graph, None)
 
     def finish(self) -> None:
-        """Wait for every queued copy (raising what failed) and write the store to disk."""
-        for copy in self._copies:
-            copy.result()
+        """Wait for every queued graph (raising what failed) and write the store to disk."""
+        with Meter("graphs stored", len(self._writes)) as meter:
+            for write in self._writes:
+                write.result()
+                meter.advance()
         self.target.flush()
 
-    def _copy(self, graphs: list[GraphName]) -> None:
-        nt = ox.RdfFormat.N_TRIPLES
-        with Meter("graphs stored", len(graphs)) as meter:
-            for graph in graphs:
-                if self._stop.is_set():
-                    return
-                triples = self.source.dump(format=nt, from_graph=graph)
-                self.target.bulk_load(triples, format=nt, to_graph=graph)
-                meter.advance()
+    def _queue(
+        self, content: bytes, form: ox.RdfFormat, graph: GraphName, base: str | None
+    ) -> None:
+        self._writes.append(self._pool.submit(self._write, content, form, graph, base))
+
+    def _write(
+        self, content: bytes, form: ox.RdfFormat, graph: GraphName, base: str | None
+    ) -> None:
+        if self._stop.is_set():
+            return
+        self.target.bulk_load(content, format=form, base_iri=base, to_graph=graph)
 
 
 def write_store(path: Path, source: ox.Store) -> None:
     """Copy all of ``source`` into a new on-disk store at ``path``, which must not exist yet."""
-    with StoreWriter(path, source) as writer:
-        writer.copy([ox.DefaultGraph(), *source.named_graphs()])
+    with StoreWriter(path) as writer:
+        writer.copy(source, [ox.DefaultGraph(), *source.named_graphs()])
         writer.finish()
 
 
