@@ -3,6 +3,9 @@
 For each N it generates a synthetic national dataset (``compass-graph generate``), builds it, and
 measures on this machine:
   build      wall time and peak memory of ``compass-graph build`` (parse, validate, store, dumps)
+  parts      beside it, two parts of the build each run alone (bench/build_parts.py): the data
+             parsed into memory, and the data written into an on-disk store; the build's time is
+             reported as a multiple of the parse, so runs on other machines compare
   start      ``compass-graph serve --production`` on the build, until /health answers
   place      per-neighbourhood questions over HTTP, each for another neighbourhood (so nothing is
              answered from a cache): who to involve now (a canned query) and what is next
@@ -52,6 +55,8 @@ class Row:
     triples: int = 0
     build_s: float = 0.0
     build_mb: float = 0.0
+    parse_s: float = 0.0
+    store_s: float = 0.0
     start_s: float = 0.0
     involve_ms: list[float] = field(default_factory=list)
     next_ms: list[float] = field(default_factory=list)
@@ -104,6 +109,9 @@ def measure(n: int, folder: Path, samples: int, rdflib_max: int) -> Row:
     row.build_s, row.build_mb = run([str(BIN / "compass-graph"), "build", "--data", str(data),
                                      "--out", str(out)])  # fmt: skip
     row.triples = json.loads((out / "summary.json").read_text())["triples"]
+    parts = [sys.executable, "-m", "bench.build_parts"]
+    row.parse_s, _ = run([*parts, "parse", str(data)])
+    row.store_s, _ = run([*parts, "store", str(data), str(folder / "store-alone")])
     chooser = random.Random(n)
     places = [f"nl-WK{5000 + i // 9:04d}{i % 9 + 1:02d}" for i in chooser.sample(range(n), samples)]
     involve = load_queries()["involve_neighbourhood_now"]
@@ -218,16 +226,18 @@ def p50(values: list[float]) -> str:
 
 def report(rows: list[Row]) -> None:
     print(
-        "| N | triples | build s | build MB | start s | involve now p50 ms | next p50 ms "
+        "| N | triples | build s | build MB | parse alone s | store alone s | build ÷ parse "
+        "| start s | involve now p50 ms | next p50 ms "
         "| national ms | oxigraph load s | oxigraph p50 ms | over oxigraph = embedded "
         "| Virtuoso load s | Virtuoso p50 ms | over Virtuoso = embedded | rdflib parse s "
         "| rdflib p50 ms |"
     )
-    print("|" + "---|" * 16)
+    print("|" + "---|" * 19)
     for r in rows:
         rdflib = f"{r.rdflib_parse_s:.1f}" if r.rdflib_parse_s is not None else "-"
         print(
-            f"| {r.n:,} | {r.triples:,} | {r.build_s:.1f} | {r.build_mb:,.0f} | {r.start_s:.2f} "
+            f"| {r.n:,} | {r.triples:,} | {r.build_s:.1f} | {r.build_mb:,.0f} | {r.parse_s:.1f} "
+            f"| {r.store_s:.1f} | {r.build_s / r.parse_s:.1f} | {r.start_s:.2f} "
             f"| {p50(r.involve_ms)} | {p50(r.next_ms)} | {max(r.national_ms):.0f} "
             f"| {r.load_oxigraph_s:.1f} | {p50(r.oxigraph_ms)} | {r.remote_same} "
             f"| {r.load_virtuoso_s:.1f} | {p50(r.virtuoso_ms)} | {r.virtuoso_same} | {rdflib} "

@@ -19,7 +19,6 @@ from compass_graph.namespaces import PREFIXES
 
 DUMP_NAME = "wijkkompas"
 Graph = ox.NamedNode | ox.BlankNode
-HAS_BLANK_NODES = "ASK {{ GRAPH {graph} {{ ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }} }}"
 
 
 def canonical_ntriples(triples: Iterable[ox.Triple]) -> bytes:
@@ -33,17 +32,20 @@ def canonical_ntriples(triples: Iterable[ox.Triple]) -> bytes:
 def write_sorted_ntriples(store: ox.Store, graphs: list[Graph], target: Path) -> None:
     """Write the union of ``graphs`` as sorted, distinct N-Triples.
 
-    Graphs without blank nodes (the national data) are written by Oxigraph and sorted by the
-    system's ``sort``, which spills to disk instead of memory; the few graphs with blank nodes are
-    labelled canonically together, so equal data gives equal labels.
+    Graphs without blank nodes (the national data) are written as Oxigraph writes them and sorted
+    by the system's ``sort``, which spills to disk instead of memory; the few graphs with blank
+    nodes are labelled canonically together, so equal data gives equal labels.
     """
-    # The graph names come from the store itself, written by Oxigraph: they are well-formed IRIs.
-    blank = [g for g in graphs if store.query(HAS_BLANK_NODES.format(graph=g))]
+    blank: list[Graph] = []
     unsorted = target.with_name(target.name + ".unsorted")
     with unsorted.open("wb") as out:
         for graph in graphs:
-            if graph not in blank:
-                store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+            # "_:" may also stand in a literal: such a graph is merely labelled canonically too.
+            if b"_:" in triples:
+                blank.append(graph)
+            else:
+                out.write(triples)
         out.write(
             canonical_ntriples(
                 quad.triple for g in blank for quad in store.quads_for_pattern(None, None, None, g)

@@ -18,8 +18,11 @@ _TERM = re.compile(r'<div class="[^"]*\bentity" id="([^"]+)">\s*<h3>.*?<code>([^
 
 def ontology_docs(ontology_file: Path) -> tuple[str, dict[str, str]]:
     """Return the documentation page of the ontology and the anchor of each term it documents."""
+    # pyLODE logs through the root logger, which configures itself to print on stderr when it
+    # has no handler yet: give it a silent one meanwhile, and leave the root as it was.
     root = logging.getLogger()
-    level = root.level
+    level, handlers = root.level, root.handlers[:]
+    root.addHandler(logging.NullHandler())
     try:
         # pyLODE reads its stylesheet without closing the file; that warning is not ours to fix.
         with warnings.catch_warnings():
@@ -29,6 +32,7 @@ def ontology_docs(ontology_file: Path) -> tuple[str, dict[str, str]]:
             page = str(OntPub(ontology=str(ontology_file)).make_html())
     finally:
         root.setLevel(level)
+        root.handlers[:] = handlers
     anchors: dict[str, str] = {}
     for anchor, iri in _TERM.findall(page):
         anchors.setdefault(iri, anchor)

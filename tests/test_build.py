@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,6 +44,19 @@ def test_the_trig_dump_keeps_one_named_graph_per_file(built: BuildResult) -> Non
     expected = {f"{DEFAULT_BASE}graph/{path.stem}" for path in paths.DATA_DIR.glob("*.ttl")}
     built_here = {f"{DEFAULT_BASE}graph/{name}" for name in ("ontology", "derived", "queries")}
     assert names == expected | built_here
+
+
+def test_the_served_store_holds_exactly_what_the_dumps_hold(built: BuildResult) -> None:
+    def canonical(quads: Iterable[ox.Quad]) -> set[str]:
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        return {str(quad) for quad in dataset}
+
+    store = ox.Store.read_only(str(built.out_dir / "store"))
+    served = canonical(store.quads_for_pattern(None, None, None, None))
+    dumped = canonical(ox.parse(path=built.out_dir / "wijkkompas.trig", format=ox.RdfFormat.TRIG))
+    assert len(served) == len(dumped) > 6000
+    assert served == dumped
 
 
 def test_the_checksums_match_the_files(built: BuildResult) -> None:

@@ -2,6 +2,8 @@
 
 import json
 import shutil
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -21,6 +23,14 @@ def test_build_then_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out.splitlines()[-1] == built.splitlines()[-1].replace(
         "written to", "in"
     )
+
+
+def test_a_build_in_a_log_prints_nothing_on_stderr(tmp_path: Path) -> None:
+    # Progress shows only on a terminal, and the libraries the build uses may not log on their own.
+    command = [str(Path(sys.executable).parent / "compass-graph"), "build", "--out", str(tmp_path)]
+    finished = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "written to" in finished.stdout
+    assert finished.stderr == ""
 
 
 @pytest.mark.parametrize("engine", ["compiled", "pyshacl"])

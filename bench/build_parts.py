@@ -1,0 +1,39 @@
+"""Two parts of a build, each run alone, as yardsticks for the whole build on the same machine.
+
+  parse  the data folder parsed into an in-memory Oxigraph store, as the build parses it
+  store  the data folder written into a fresh on-disk store by Oxigraph's bulk loader, as the
+         build writes the served store (the derived graph aside)
+
+`python -m bench.build_parts parse DATA` or `python -m bench.build_parts store DATA FOLDER`;
+bench/scale.py runs both beside each build and reports the build's time as a multiple of them.
+"""
+
+import argparse
+from pathlib import Path
+
+from compass_graph import paths
+from compass_graph.loader import data_files, load, read_turtle
+from compass_graph.namespaces import DEFAULT_BASE, graph_iri
+from compass_graph.store import StoreWriter
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("part", choices=["parse", "store"])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?", help="where the store goes")
+    args = parser.parse_args()
+    if args.part == "parse":
+        load(args.data)
+        return
+    if args.folder is None:
+        parser.error("store needs a folder to write the store to")
+    with StoreWriter(args.folder) as writer:
+        for path in [paths.ONTOLOGY_FILE, *data_files(args.data)]:
+            graph = str(graph_iri(DEFAULT_BASE, path.stem))
+            writer.load(read_turtle(path), graph, DEFAULT_BASE)
+        writer.finish()
+
+
+if __name__ == "__main__":
+    main()
