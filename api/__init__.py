@@ -1,5 +1,6 @@
 """The web face of compass-graph: the SPARQL protocol and the canned-query API, over Flask."""
 
+import threading
 from typing import Any
 
 from flask import Flask
@@ -65,4 +66,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(analysis.bp)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(pages.bp)
+    # In the background, so that the server answers at once.
+    threading.Thread(target=queries.prepare_answers, args=(holder.endpoint,), daemon=True).start()
     return app

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from api.openapi import openapi_document
 from api.responses import choose_format, finish, respond
 from api.serving import current_endpoint
+from compass_graph.endpoint import Endpoint
 from compass_graph.errors import QueryParameterError
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Result, plain_rows
 from compass_graph.queries import CannedQuery, find
@@ -76,6 +77,14 @@ def _plain(result: Result, name: str, build_id: str | None) -> tuple[bytes, str]
     document = {"query": name, "build": build_id, "truncated": result.truncated}
     body = json.dumps({**document, "rows": plain_rows(result)}, ensure_ascii=False).encode()
     return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+
+def prepare_answers(endpoint: Endpoint) -> None:
+    """Turn the answers the build computed ahead into the plain JSON this API sends, before anyone
+    asks: a national overview has thousands of rows, a tenth of a second to convert."""
+    for key, result in endpoint.answers.items():
+        if result.kind == "solutions":
+            _plain(result, key.partition("?")[0], endpoint.build_id)
 
 
 @bp.get("/")

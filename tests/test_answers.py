@@ -5,6 +5,9 @@ import dataclasses
 
 import pytest
 
+from api import create_app
+from api.queries import _plain, prepare_answers
+from api.serving import served
 from compass_graph.answers import answer_key, read_answers, settled_calls
 from compass_graph.build import BuildResult
 from compass_graph.endpoint import Endpoint, Settings
@@ -53,3 +56,16 @@ def test_another_row_cap_answers_live(built: BuildResult) -> None:
     assert read_answers(built.out_dir, settings.row_cap - 1) == {}
     smaller = Endpoint.open(dataclasses.replace(settings, row_cap=3))
     assert smaller.answers == {} and smaller.run("phases", {}).rows == 3
+
+
+def test_the_api_prepares_the_answers_ahead_before_anyone_asks(built: BuildResult) -> None:
+    app = create_app({"STORE": str(built.out_dir / "store"), "WORKERS": 0})
+    try:
+        prepare_answers(served(app).endpoint)  # as create_app does, in the background
+        before = _plain.cache_info()
+        response = app.test_client().get("/api/queries/phases?lang=en")
+        after = _plain.cache_info()
+        assert response.status_code == 200 and response.json["rows"]  # type: ignore[index]
+        assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    finally:
+        served(app).close()
