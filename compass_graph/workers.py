@@ -18,11 +18,15 @@ from compass_graph.formats import Result
 from compass_graph.store import EmbeddedStore, QueryRequest
 
 _CONTEXT = multiprocessing.get_context("spawn")
+# A new worker starts Python and opens the store before its first query; that time does not count
+# against the query's limit, or a loaded machine would kill each replacement before it is ready.
+START_LIMIT = 60.0
 
 
 def _serve(connection: Connection, store_path: str, base_iri: str | None) -> None:
     """Answer queries from the pipe until it closes (runs in the worker process)."""
     store = EmbeddedStore.open(Path(store_path), base_iri)
+    connection.send(("ready", None))
     while True:
         try:
             request = connection.recv()
@@ -45,6 +49,14 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_until_ready(self) -> bool:
+        """Wait until the worker has opened the store; say whether it did in time."""
+        if not self.ready and self.connection.poll(START_LIMIT):
+            self.connection.recv()  # EOFError if the worker died while starting
+            self.ready = True
+        return self.ready
 
     def stop(self) -> None:
         self.process.kill()
@@ -78,6 +90,10 @@ class WorkerPool:
             raise QueryTimeout(f"every query worker stayed busy for {self.timeout} s") from error
         try:
             assert worker is not None
+            if not worker.wait_until_ready():
+                self._replace(worker)
+                worker = None
+                raise StoreUnavailable(f"a query worker did not start in {START_LIMIT} s")
             worker.connection.send(request)
             if not worker.connection.poll(self.timeout):
                 self._replace(worker)
