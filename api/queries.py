@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from api.openapi import openapi_document
 from api.responses import choose_format, finish, respond
 from api.serving import current_endpoint
+from compass_graph.answers import answered_query
 from compass_graph.endpoint import Endpoint
 from compass_graph.errors import QueryParameterError
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, Result, plain_rows
@@ -84,7 +85,7 @@ def prepare_answers(endpoint: Endpoint) -> None:
     asks: a national overview has thousands of rows, a tenth of a second to convert."""
     for key, result in endpoint.answers.items():
         if result.kind == "solutions":
-            _plain(result, key.partition("?")[0], endpoint.build_id)
+            _plain(result, answered_query(key), endpoint.build_id)
 
 
 @bp.get("/")

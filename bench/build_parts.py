@@ -11,9 +11,7 @@ bench/scale.py runs both beside each build and reports the build's time as a mul
 import argparse
 from pathlib import Path
 
-from compass_graph import paths
-from compass_graph.loader import data_files, load, read_turtle
-from compass_graph.namespaces import DEFAULT_BASE, graph_iri
+from compass_graph.loader import data_files, load, read_turtle, source_files
 from compass_graph.store import StoreWriter
 
 
@@ -29,9 +27,8 @@ def main() -> None:
     if args.folder is None:
         parser.error("store needs a folder to write the store to")
     with StoreWriter(args.folder) as writer:
-        for path in [paths.ONTOLOGY_FILE, *data_files(args.data)]:
-            graph = str(graph_iri(DEFAULT_BASE, path.stem))
-            writer.load(read_turtle(path), graph, DEFAULT_BASE)
+        for source in source_files(data_files(args.data)):
+            writer.load(read_turtle(source.path), source.graph_iri, source.base)
         writer.finish()
 
 

@@ -29,6 +29,11 @@ def answer_key(query: CannedQuery, values: Mapping[str, Any]) -> str:
     return f"{query.name}?{urllib.parse.urlencode(sorted(given.items()))}"
 
 
+def answered_query(key: str) -> str:
+    """Return the name of the canned query an ``answer_key`` names."""
+    return key.partition("?")[0]
+
+
 def settled_calls(query: CannedQuery) -> list[dict[str, str]]:
     """Every call of a query whose parameters all take one of a list of values; else none."""
     if any(not parameter.enum for parameter in query.parameters):

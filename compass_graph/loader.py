@@ -171,6 +171,12 @@ def load(
     return load_files(data_files(data_dir), base, parsed)
 
 
+def source_files(paths_: Iterable[Path], base: str = DEFAULT_BASE) -> list[SourceFile]:
+    """The ontology and the given Turtle files, each with the named graph it is loaded into."""
+    named = [(paths.ONTOLOGY_FILE, ONTOLOGY_GRAPH), *((path, path.stem) for path in paths_)]
+    return [SourceFile(path, str(graph_iri(base, name)), base) for path, name in named]
+
+
 def load_files(
     paths_: Iterable[Path], base: str = DEFAULT_BASE, parsed: Parsed | None = None
 ) -> LoadedData:
@@ -179,8 +185,7 @@ def load_files(
     Each file is read once; ``parsed``, if given, is called with each file and the very bytes that
     were parsed (the build writes them into the served store meanwhile), after they parsed.
     """
-    named = [(paths.ONTOLOGY_FILE, ONTOLOGY_GRAPH), *((path, path.stem) for path in paths_)]
-    files = [SourceFile(path, str(graph_iri(base, name)), base) for path, name in named]
+    files = source_files(paths_, base)
     store = ox.Store()
     with Meter("files parsed", len(files)) as meter:
         for source in files:
