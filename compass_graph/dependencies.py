@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import Graph
 
 from compass_graph.namespaces import PREFIXES
@@ -18,6 +19,10 @@ from compass_graph.queries import prologue
 
 Rows = list[dict[str, str]]
 Select = Callable[[str], Rows]
+
+# Where rdflib evaluates SPARQL here (``graph_select``), it never fetches the graphs a FROM
+# names, from the web or from files.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 NODES_QUERY = """
 SELECT ?knooppunt ?code ?phase ?titleNl ?titleEn

@@ -1,30 +1,36 @@
 """Run queries in worker processes that can be killed, so a wall-clock limit really stops work.
 
-Neither Oxigraph's Python API nor rdflib can cancel a running query. Each worker process opens
-the store read-only and answers one query at a time over a pipe; when a query runs past the limit
-the worker is killed and a fresh one takes its place.
+Neither Oxigraph's Python API nor rdflib can cancel a running query. Each worker is a Python
+process of its own (``python -m compass_graph.workers``) that opens the store read-only and answers
+one query at a time over a socket; when a query runs past the limit the worker is killed and a
+fresh one takes its place. A worker imports only what answering needs, never the program that
+started it (the command line, the web app), so it is ready in a fraction of a second.
 """
 
-import multiprocessing
+import os
 import queue
+import socket
+import subprocess
+import sys
 import threading
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+import compass_graph
 from compass_graph import errors
 from compass_graph.errors import CompassError, QueryTimeout, StoreUnavailable
 from compass_graph.formats import Result
 from compass_graph.store import EmbeddedStore, QueryRequest
 
-_CONTEXT = multiprocessing.get_context("spawn")
 # A new worker starts Python and opens the store before its first query; that time does not count
 # against the query's limit, or a loaded machine would kill each replacement before it is ready.
 START_LIMIT = 60.0
+# The worker imports this very copy of compass_graph, wherever it was imported from.
+_IMPORT_PATH = str(Path(compass_graph.__file__).parents[1])
 
 
 def _serve(connection: Connection, store_path: str, base_iri: str | None) -> None:
-    """Answer queries from the pipe until it closes (runs in the worker process)."""
+    """Answer queries from the socket until it closes (runs in the worker process)."""
     store = EmbeddedStore.open(Path(store_path), base_iri)
     connection.send(("ready", None))
     while True:
@@ -43,12 +49,17 @@ def _serve(connection: Connection, store_path: str, base_iri: str | None) -> Non
 
 class _Worker:
     def __init__(self, store_path: Path, base_iri: str | None) -> None:
-        self.connection, child = _CONTEXT.Pipe()
-        self.process: BaseProcess = _CONTEXT.Process(
-            target=_serve, args=(child, str(store_path), base_iri), daemon=True
-        )
-        self.process.start()
-        child.close()
+        ours, theirs = socket.socketpair()
+        with theirs:
+            arguments = [str(theirs.fileno()), str(store_path), *([base_iri] if base_iri else [])]
+            path = os.pathsep.join(filter(None, [_IMPORT_PATH, os.environ.get("PYTHONPATH")]))
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "compass_graph.workers", *arguments],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        self.connection = Connection(ours.detach())
         self.ready = False
 
     def wait_until_ready(self) -> bool:
@@ -60,7 +71,7 @@ class _Worker:
 
     def stop(self) -> None:
         self.process.kill()
-        self.process.join(timeout=5)
+        self.process.wait(timeout=5)
         self.connection.close()
 
 
@@ -133,3 +144,8 @@ class WorkerPool:
                 self._idle.get_nowait().stop()
             except queue.Empty:
                 return
+
+
+if __name__ == "__main__":
+    descriptor, store_folder, *base = sys.argv[1:]
+    _serve(Connection(int(descriptor)), store_folder, base[0] if base else None)

@@ -2,6 +2,8 @@
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -267,6 +269,30 @@ def test_a_workers_start_does_not_count_against_the_query_time_limit(store_path:
         assert app.test_client().get("/sparql", query_string={"query": COUNT}).status_code == 200
     finally:
         served(app).close()
+
+
+def test_a_worker_never_imports_the_program_that_started_it(
+    store_path: Path, tmp_path: Path
+) -> None:
+    # A worker that imported its starter (the command line, the web app) would start slowly, and
+    # would fail where, as here, the starter cannot be imported.
+    program = tmp_path / "program.py"
+    program.write_text(
+        "import sys\n"
+        "if __name__ != '__main__':\n"
+        "    raise SystemExit('imported by a worker')\n"
+        "from pathlib import Path\n"
+        "from compass_graph.store import QueryRequest\n"
+        "from compass_graph.workers import WorkerPool\n"
+        "pool = WorkerPool(Path(sys.argv[1]), size=1)\n"
+        "print(pool.execute(QueryRequest('ASK { ?s ?p ?o }')).body.decode())\n",
+        encoding="utf-8",
+    )
+    ran = subprocess.run(
+        [sys.executable, str(program), str(store_path)], capture_output=True, text=True, timeout=60
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["boolean"] is True
 
 
 def test_a_runaway_query_is_stopped_and_the_worker_replaced(store_path: Path) -> None:
