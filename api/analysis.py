@@ -24,10 +24,15 @@ bp = Blueprint("analysis", __name__, url_prefix="/api")
 
 
 def _plain(value: Any) -> Any:
+    """Return an analysis' answer as JSON values (as ``dataclasses.asdict``, without its copies)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, list):
+        return {
+            field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
+    if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
     return value
 
 
