@@ -101,5 +101,5 @@ def derive(store: ox.Store, graph: ox.NamedNode) -> None:
         derived.append(answer.serialize(format=nt))
     for triples in derived:
         # The bulk loader reads N-Triples in parallel: faster than a transaction, and the store
-        # is not yet shared with any reader.
-        store.bulk_load(triples, format=nt, to_graph=graph)
+        # is not yet shared with any reader. Oxigraph wrote them: they need no checking again.
+        store.bulk_load(triples, format=nt, to_graph=graph, lenient=True)

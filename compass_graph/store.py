@@ -193,7 +193,8 @@ class StoreWriter:
     ) -> None:
         if self._stop.is_set():
             return
-        self.target.bulk_load(content, format=form, base_iri=base, to_graph=graph)
+        # Lenient: whatever comes was parsed or written by Oxigraph already, so it is well-formed.
+        self.target.bulk_load(content, format=form, base_iri=base, to_graph=graph, lenient=True)
 
 
 def write_store(path: Path, source: ox.Store) -> None:
