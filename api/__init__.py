@@ -1,6 +1,5 @@
 """The web face of compass-graph: the SPARQL protocol and the canned-query API, over Flask."""
 
-import threading
 from typing import Any
 
 from flask import Flask
@@ -48,7 +47,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("COMPASS")
     app.config.from_mapping(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    holder = ServedBuild(settings_from(app.config), float(app.config["RELOAD_CHECK"]))
+    # Each build served has the answers it computed ahead prepared in the background, so that the
+    # server answers at once and the first national overview is a lookup.
+    holder = ServedBuild(
+        settings_from(app.config), float(app.config["RELOAD_CHECK"]), queries.prepare_answers
+    )
     app.extensions["compass"] = holder
     # Builds are immutable: answers to repeated requests are replayed while their build is served.
     app.wsgi_app = ReplayCache(  # type: ignore[method-assign]
@@ -66,6 +69,4 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(analysis.bp)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(pages.bp)
-    # In the background, so that the server answers at once.
-    threading.Thread(target=queries.prepare_answers, args=(holder.endpoint,), daemon=True).start()
     return app

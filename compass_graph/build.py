@@ -19,19 +19,17 @@ from compass_graph.answers import ANSWERS_FILE, compute_answers
 from compass_graph.dependencies import dependency_graph, find_cycle
 from compass_graph.derive import derive
 from compass_graph.dumps import count_lines, write_dumps
-from compass_graph.endpoint import Settings
 from compass_graph.errors import CompassError, InvalidData
 from compass_graph.loader import LoadedData, load
 from compass_graph.namespaces import DEFAULT_BASE, graph_iri
 from compass_graph.ontology_docs import write_ontology_docs
 from compass_graph.publish import publish, record_attempt, staging
 from compass_graph.queries import catalogue_quads, load_queries
-from compass_graph.store import STORE_FOLDER, StoreWriter
+from compass_graph.store import DEFAULT_ROW_CAP, STORE_FOLDER, StoreWriter
 from compass_graph.summary import summarise
 from compass_graph.validate import Engine, ValidationReport, validate
 
 DEFAULT_OUT_DIR = Path("dist")
-ROW_CAP = Settings().row_cap  # the answers computed ahead are for servers with the default cap
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,8 @@ def build(
             queries = ox.NamedNode(str(graph_iri(base, "queries")))
             store.extend(catalogue_quads(canned, queries.value, base))
             served.copy(store, [derived, queries])
-            answers = compute_answers(store, canned, base, ROW_CAP)
+            # The answers computed ahead are for servers with the default row cap.
+            answers = compute_answers(store, canned, base, DEFAULT_ROW_CAP)
             result, checksums = _write(store, base, report, stage, out_dir)
             (stage / ANSWERS_FILE).write_bytes(answers)
             checksums[ANSWERS_FILE] = hashlib.sha256(answers).hexdigest()

@@ -26,7 +26,7 @@ from compass_graph.formats import Result, plain_rows
 from compass_graph.involvement import INVOLVEMENTS_QUERY
 from compass_graph.namespaces import DEFAULT_BASE, PREFIXES
 from compass_graph.queries import CannedQuery, bind_terms, find, load_queries, prologue, with_base
-from compass_graph.store import EmbeddedStore, QueryRequest, RemoteStore, Store
+from compass_graph.store import DEFAULT_ROW_CAP, EmbeddedStore, QueryRequest, RemoteStore, Store
 from compass_graph.workers import WorkerPool
 
 # A graph no store holds: naming only it for a part of the dataset leaves that part empty.
@@ -41,7 +41,7 @@ class Settings:
     graph_store_url: str | None = None
     base: str = DEFAULT_BASE
     timeout: float = 10.0
-    row_cap: int = 10_000
+    row_cap: int = DEFAULT_ROW_CAP
     workers: int = 2
     max_query_length: int = 20_000
     cache_size: int = 1024

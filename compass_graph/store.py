@@ -28,6 +28,7 @@ from compass_graph.meter import Meter
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 STORE_FOLDER = "store"
+DEFAULT_ROW_CAP = 10_000  # the rows an answer may hold, unless a server is set otherwise
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
@@ -38,7 +39,7 @@ class QueryRequest:
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    row_cap: int = 10_000
+    row_cap: int = DEFAULT_ROW_CAP
 
 
 class Store(Protocol):

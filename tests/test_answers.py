@@ -2,12 +2,15 @@
 equal to the live answer, and served instead of running the query again."""
 
 import dataclasses
+import queue
+import shutil
+from pathlib import Path
 
 import pytest
 
 from api import create_app
 from api.queries import _plain, prepare_answers
-from api.serving import served
+from api.serving import ServedBuild, served
 from compass_graph.answers import answer_key, read_answers, settled_calls
 from compass_graph.build import BuildResult
 from compass_graph.endpoint import Endpoint, Settings
@@ -61,7 +64,8 @@ def test_another_row_cap_answers_live(built: BuildResult) -> None:
 def test_the_api_prepares_the_answers_ahead_before_anyone_asks(built: BuildResult) -> None:
     app = create_app({"STORE": str(built.out_dir / "store"), "WORKERS": 0})
     try:
-        prepare_answers(served(app).endpoint)  # as create_app does, in the background
+        assert served(app).prepare is prepare_answers  # run in the background on each build
+        prepare_answers(served(app).endpoint)
         before = _plain.cache_info()
         response = app.test_client().get("/api/queries/phases?lang=en")
         after = _plain.cache_info()
@@ -69,3 +73,26 @@ def test_the_api_prepares_the_answers_ahead_before_anyone_asks(built: BuildResul
         assert (after.hits, after.misses) == (before.hits + 1, before.misses)
     finally:
         served(app).close()
+
+
+def test_every_build_served_is_prepared_the_first_and_each_swapped_in(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    builds = tmp_path / "dist.builds"
+    for name in ("first", "second"):  # a second build, published as the build publishes one
+        shutil.copytree(built.out_dir.resolve(), builds / name)
+    link = tmp_path / "dist"
+    link.symlink_to(builds / "first")
+    prepared: queue.Queue[Endpoint] = queue.Queue()
+    settings = Settings(store=str(link / "store"), workers=0)
+    holder = ServedBuild(settings, check_every=3600, prepare=prepared.put)
+    try:
+        first = prepared.get(timeout=30)
+        assert first is holder.endpoint and Path(first.settings.store).parent.name == "first"
+        link.unlink()
+        link.symlink_to(builds / "second")
+        holder.reload()
+        second = prepared.get(timeout=30)
+        assert second is holder.endpoint and Path(second.settings.store).parent.name == "second"
+    finally:
+        holder.close()
