@@ -23,8 +23,9 @@ from compass_graph.describe import RESOURCE_PATH
 from compass_graph.errors import ResourceNotFound
 from compass_graph.formats import GRAPH_FORMATS, content_type
 from compass_graph.metadata import dataset_description
-from compass_graph.namespaces import PREFIXES, WK, graph_iri
+from compass_graph.namespaces import WK, graph_iri
 from compass_graph.ontology_docs import DOCS_FILE, ontology_docs, read_anchors
+from compass_graph.prefixes import PREFIXES
 
 bp = Blueprint("linked_data", __name__)
 

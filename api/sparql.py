@@ -10,7 +10,7 @@ from api.serving import current_endpoint
 from compass_graph.description import service_description
 from compass_graph.errors import MalformedQuery, UnsupportedMediaType, UpdateNotAllowed
 from compass_graph.formats import GRAPH_FORMATS, SOLUTION_FORMATS, content_type, negotiate
-from compass_graph.namespaces import PREFIXES
+from compass_graph.prefixes import PREFIXES
 
 bp = Blueprint("sparql", __name__)
 

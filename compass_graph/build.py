@@ -21,8 +21,9 @@ from compass_graph.derive import derive
 from compass_graph.dumps import count_lines, write_dumps
 from compass_graph.errors import CompassError, InvalidData
 from compass_graph.loader import LoadedData, load
-from compass_graph.namespaces import DEFAULT_BASE, graph_iri
+from compass_graph.namespaces import graph_iri
 from compass_graph.ontology_docs import write_ontology_docs
+from compass_graph.prefixes import DEFAULT_BASE
 from compass_graph.publish import publish, record_attempt, staging
 from compass_graph.queries import catalogue_quads, load_queries
 from compass_graph.store import DEFAULT_ROW_CAP, STORE_FOLDER, StoreWriter

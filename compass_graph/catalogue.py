@@ -21,7 +21,8 @@ from compass_graph import paths
 from compass_graph.dependencies import dependency_graph, find_cycle
 from compass_graph.errors import CatalogueError, LoadError
 from compass_graph.loader import load_files
-from compass_graph.namespaces import DEFAULT_BASE, WK
+from compass_graph.namespaces import WK
+from compass_graph.prefixes import DEFAULT_BASE
 from compass_graph.validate import validate
 
 REQUIRED_COLUMNS = (

@@ -23,7 +23,7 @@ from compass_graph.exports import export
 from compass_graph.formats import FORMAT_NAMES, Result, format_table, plain_rows, render
 from compass_graph.generate import generate
 from compass_graph.loader import load
-from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.prefixes import DEFAULT_BASE
 from compass_graph.progress import (
     STORY_PROGRESS_QUERY,
     NextReport,

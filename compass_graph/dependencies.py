@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Graph
 
-from compass_graph.namespaces import PREFIXES
+from compass_graph.prefixes import PREFIXES
 from compass_graph.queries import prologue
 
 Rows = list[dict[str, str]]

@@ -8,7 +8,7 @@ phase, so that national overviews are looked up instead of computed on every req
 
 import pyoxigraph as ox
 
-from compass_graph.namespaces import PREFIXES
+from compass_graph.prefixes import PREFIXES
 from compass_graph.queries import prologue
 
 RULES = (

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from compass_graph.namespaces import PREFIXES
+from compass_graph.prefixes import PREFIXES
 
 DUMP_NAME = "wijkkompas"
 Graph = ox.NamedNode | ox.BlankNode

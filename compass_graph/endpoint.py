@@ -24,7 +24,7 @@ from compass_graph.describe import DESCRIBE_QUERY
 from compass_graph.errors import ResourceNotFound, StoreBadAnswer
 from compass_graph.formats import Result, plain_rows
 from compass_graph.involvement import INVOLVEMENTS_QUERY
-from compass_graph.namespaces import DEFAULT_BASE, PREFIXES
+from compass_graph.prefixes import DEFAULT_BASE, PREFIXES
 from compass_graph.queries import CannedQuery, bind_terms, find, load_queries, prologue, with_base
 from compass_graph.store import DEFAULT_ROW_CAP, EmbeddedStore, QueryRequest, RemoteStore, Store
 from compass_graph.workers import WorkerPool

@@ -19,7 +19,8 @@ from rdflib import Graph
 from compass_graph import paths
 from compass_graph.errors import LoadError
 from compass_graph.meter import Meter
-from compass_graph.namespaces import DEFAULT_BASE, graph_iri
+from compass_graph.namespaces import graph_iri
+from compass_graph.prefixes import DEFAULT_BASE
 from compass_graph.terms import to_rdflib
 
 REFUSED_SUFFIXES = {".rdf", ".owl", ".xml", ".jsonld", ".json", ".nt", ".nq", ".trig", ".n3"}

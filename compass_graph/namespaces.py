@@ -2,18 +2,19 @@
 
 Terms (``def/``) are fixed. Things (``id/{type}/{reference}``) and named graphs (``graph/``) hang
 off a base that a deployment may change; ``DEFAULT_BASE`` is the one the open data is published at.
+The same IRIs as plain text, without rdflib, are in ``compass_graph.prefixes``.
 """
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-DEFAULT_BASE = "https://w3id.org/wijkkompas/"
+from compass_graph.prefixes import DEFAULT_BASE, PREFIXES
 
 
 class WK(DefinedNamespace):
     """The Wijkkompas ontology, ``ontology/wijkkompas.ttl``."""
 
-    _NS = Namespace(DEFAULT_BASE + "def/")
+    _NS = Namespace(PREFIXES["wk"])
     _fail = True
 
     # Classes
@@ -100,28 +101,13 @@ class WK(DefinedNamespace):
     statuses: URIRef
 
 
-ONTOLOGY_IRI = URIRef(DEFAULT_BASE + "def/")
-ROLE = Namespace(DEFAULT_BASE + "def/role/")
-REGIE = Namespace(DEFAULT_BASE + "def/regie/")
-STATUS = Namespace(DEFAULT_BASE + "def/status/")
+ONTOLOGY_IRI = URIRef(PREFIXES["wk"])
+ROLE = Namespace(PREFIXES["role"])
+REGIE = Namespace(PREFIXES["regie"])
+STATUS = Namespace(PREFIXES["status"])
 CATALOGUE = Namespace(DEFAULT_BASE + "def/catalogue-status/")
 
-SCHEMA = Namespace("https://schema.org/")
-
-PREFIXES: dict[str, str] = {
-    "wk": str(WK._NS),
-    "role": str(ROLE),
-    "regie": str(REGIE),
-    "status": str(STATUS),
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": str(SCHEMA),
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+SCHEMA = Namespace(PREFIXES["schema"])
 
 
 def thing_namespace(base: str, kind: str) -> Namespace:

@@ -18,7 +18,7 @@ import yaml
 
 from compass_graph import paths
 from compass_graph.errors import QueryDefinitionError, QueryNotFound, QueryParameterError
-from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.prefixes import DEFAULT_BASE
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -4,7 +4,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from compass_graph.namespaces import PREFIXES, prefixed_name
+from compass_graph.namespaces import prefixed_name
+from compass_graph.prefixes import PREFIXES
 from compass_graph.queries import prologue
 
 CLASS_COUNTS = """

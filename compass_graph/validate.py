@@ -23,7 +23,7 @@ from compass_graph.compiled_shapes import (
     store_subclasses,
 )
 from compass_graph.loader import LoadedData
-from compass_graph.namespaces import PREFIXES
+from compass_graph.prefixes import PREFIXES
 
 Engine = Literal["compiled", "pyshacl"]
 

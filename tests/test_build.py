@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from compass_graph import paths
 from compass_graph.build import BuildResult, build
 from compass_graph.errors import InvalidData, LoadError
-from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.prefixes import DEFAULT_BASE
 from tests.conftest import TEST_DATA, VALID_MINIMAL
 
 

@@ -12,7 +12,7 @@ from compass_graph import paths
 from compass_graph.catalogue import REFERENCE_FILES, export_catalogue, import_catalogue
 from compass_graph.errors import CatalogueError
 from compass_graph.loader import load_files
-from compass_graph.namespaces import PREFIXES
+from compass_graph.prefixes import PREFIXES
 
 CATALOGUE_PART = """
 CONSTRUCT { ?s ?p ?o } WHERE {

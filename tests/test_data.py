@@ -11,7 +11,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from compass_graph import paths
 from compass_graph.dependencies import dependency_graph
 from compass_graph.loader import LoadedData
-from compass_graph.namespaces import CATALOGUE, DEFAULT_BASE, PREFIXES, REGIE, WK, thing_namespace
+from compass_graph.namespaces import CATALOGUE, REGIE, WK, thing_namespace
+from compass_graph.prefixes import DEFAULT_BASE, PREFIXES
 from compass_graph.validate import validate
 
 PLACE = thing_namespace(DEFAULT_BASE, "place")

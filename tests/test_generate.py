@@ -13,7 +13,7 @@ from compass_graph.cli import main
 from compass_graph.dependencies import dependency_graph
 from compass_graph.generate import Generated, generate
 from compass_graph.meter import Meter
-from compass_graph.namespaces import DEFAULT_BASE
+from compass_graph.prefixes import DEFAULT_BASE
 
 WK = "https://w3id.org/wijkkompas/def/"
 
