@@ -20,7 +20,8 @@ from compass_graph.formats import Result
 from compass_graph.queries import CannedQuery
 from compass_graph.store import EmbeddedStore, QueryRequest
 
-ANSWERS_FILE = "answers.json"
+ANSWERS_FILE = "answers.json"  # which answers there are, and where each one's body is
+BODIES_FILE = "answers.bodies"  # the bodies one after another, as a server sends them
 
 
 def answer_key(query: CannedQuery, values: Mapping[str, Any]) -> str:
@@ -47,33 +48,47 @@ def settled_calls(query: CannedQuery) -> list[dict[str, str]]:
 
 def compute_answers(
     store: ox.Store, queries: Mapping[str, CannedQuery], base: str, row_cap: int
-) -> bytes:
-    """Answer every settled call of the canned queries; return the answers as JSON."""
+) -> dict[str, bytes]:
+    """Answer every settled call of the canned queries; return the files to write, by name.
+
+    The bodies are kept apart from the index, as they are: a server that starts reads them in
+    one piece, without decoding national overviews of thousands of rows from JSON strings.
+    """
     embedded = EmbeddedStore(store, f"{base}sparql")
-    answers: dict[str, Any] = {}
+    index: dict[str, Any] = {}
+    bodies: list[bytes] = []
+    offset = 0
     for query in queries.values():
         for values in settled_calls(query):
             result = embedded.execute(QueryRequest(query.bind(values, base), (), (), row_cap))
-            answers[answer_key(query, values)] = {
+            index[answer_key(query, values)] = {
                 "kind": result.kind,
-                "body": result.body.decode("utf-8"),
                 "rows": result.rows,
                 "truncated": result.truncated,
+                "offset": offset,
+                "length": len(result.body),
             }
-    return json.dumps({"row_cap": row_cap, "answers": answers}, sort_keys=True).encode() + b"\n"
+            bodies.append(result.body)
+            offset += len(result.body)
+    listed = json.dumps({"row_cap": row_cap, "answers": index}, indent=1, sort_keys=True)
+    return {ANSWERS_FILE: listed.encode() + b"\n", BODIES_FILE: b"".join(bodies)}
 
 
 def read_answers(build_dir: Path, row_cap: int) -> dict[str, Result]:
     """Read the answers a build wrote, if it wrote them for this row cap."""
-    path = build_dir / ANSWERS_FILE
-    if not path.is_file():
+    index, bodies = build_dir / ANSWERS_FILE, build_dir / BODIES_FILE
+    if not (index.is_file() and bodies.is_file()):
         return {}
-    written = json.loads(path.read_text(encoding="utf-8"))
+    written = json.loads(index.read_text(encoding="utf-8"))
     if written.get("row_cap") != row_cap:
         return {}
+    content = bodies.read_bytes()
     return {
         key: Result(
-            answer["kind"], answer["body"].encode("utf-8"), answer["rows"], answer["truncated"]
+            answer["kind"],
+            content[answer["offset"] : answer["offset"] + answer["length"]],
+            answer["rows"],
+            answer["truncated"],
         )
         for key, answer in written["answers"].items()
     }

@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from compass_graph import paths
-from compass_graph.answers import ANSWERS_FILE, compute_answers
+from compass_graph.answers import compute_answers
 from compass_graph.dependencies import dependency_graph, find_cycle
 from compass_graph.derive import derive
 from compass_graph.dumps import count_lines, write_dumps
@@ -97,8 +97,9 @@ def build(
             # The answers computed ahead are for servers with the default row cap.
             answers = compute_answers(store, canned, base, DEFAULT_ROW_CAP)
             result, checksums = _write(store, base, report, stage, out_dir)
-            (stage / ANSWERS_FILE).write_bytes(answers)
-            checksums[ANSWERS_FILE] = hashlib.sha256(answers).hexdigest()
+            for name, content in answers.items():
+                (stage / name).write_bytes(content)
+                checksums[name] = hashlib.sha256(content).hexdigest()
             sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
             (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
             served.finish()

@@ -11,7 +11,13 @@ import pytest
 from api import create_app
 from api.queries import _plain, prepare_answers
 from api.serving import ServedBuild, served
-from compass_graph.answers import answer_key, read_answers, settled_calls
+from compass_graph.answers import (
+    ANSWERS_FILE,
+    BODIES_FILE,
+    answer_key,
+    read_answers,
+    settled_calls,
+)
 from compass_graph.build import BuildResult
 from compass_graph.endpoint import Endpoint, Settings
 from compass_graph.queries import load_queries
@@ -59,6 +65,16 @@ def test_another_row_cap_answers_live(built: BuildResult) -> None:
     assert read_answers(built.out_dir, settings.row_cap - 1) == {}
     smaller = Endpoint.open(dataclasses.replace(settings, row_cap=3))
     assert smaller.answers == {} and smaller.run("phases", {}).rows == 3
+
+
+def test_a_build_with_an_index_but_no_bodies_answers_live(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    # As a build from before the bodies had a file of their own: its answers.json is not used.
+    shutil.copy(built.out_dir / ANSWERS_FILE, tmp_path)
+    assert read_answers(tmp_path, Settings.row_cap) == {}
+    shutil.copy(built.out_dir / BODIES_FILE, tmp_path)
+    assert read_answers(tmp_path, Settings.row_cap) == read_answers(built.out_dir, Settings.row_cap)
 
 
 def test_the_api_prepares_the_answers_ahead_before_anyone_asks(built: BuildResult) -> None:
