@@ -18,11 +18,10 @@ import yaml
 
 from compass_graph import paths
 from compass_graph.errors import QueryDefinitionError, QueryNotFound, QueryParameterError
-from compass_graph.prefixes import DEFAULT_BASE
+from compass_graph.prefixes import DEFAULT_BASE, PREFIXES
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # Things addressed as {base}id/{kind}/{id}: a parameter of one of these types takes an id.
 ID_KINDS = (
     "knooppunt", "phase", "spoor", "stakeholder-type", "story", "place",
@@ -31,6 +30,9 @@ ID_KINDS = (
 SCALAR_TYPES = ("integer", "string", "language", "thing")
 THING_PATTERN = re.compile(r"^[a-z][a-z-]{0,39}/[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+# libyaml's safe loader where PyYAML was built with it: ten times faster, and a server reads every
+# query's header as it starts.
+SAFE_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Parameter:
         if self.type == "integer":
             if not re.fullmatch(r"-?[0-9]{1,9}", value):
                 raise QueryParameterError(f"{self.name} must be a whole number, not {shown}")
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))
         if self.type == "language":
             if value not in ("nl", "en"):
                 raise QueryParameterError(f"{self.name} must be nl or en, not {shown}")
@@ -220,11 +222,6 @@ def query_form(query: str) -> str:
     if not match:
         raise QueryDefinitionError("the file holds no SELECT, CONSTRUCT, ASK or DESCRIBE query")
     return match.group(1).upper()
-
-
-# libyaml's safe loader where PyYAML was built with it: ten times faster, and a server reads every
-# query's header as it starts.
-SAFE_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_header(text: str, path: Path) -> dict[str, Any]:
