@@ -78,36 +78,49 @@ def build(
     Every attempt is recorded beside the builds; a failed one raises and publishes nothing.
     """
     try:
-        with staging(out_dir) as stage, StoreWriter(stage / STORE_FOLDER) as served:
-            # The served store fills in the background, from the very bytes each file was parsed
-            # from, while the graphs are checked and derived from and the dumps are written.
-            data = load(
-                data_dir,
-                base,
-                parsed=lambda file, turtle: served.load(turtle, file.graph_iri, base),
-            )
-            store = data.store
-            report = check(data)
-            derived = ox.NamedNode(str(graph_iri(base, "derived")))
-            derive(store, derived)
-            canned = load_queries(queries_dir)
-            queries = ox.NamedNode(str(graph_iri(base, "queries")))
-            store.extend(catalogue_quads(canned, queries.value, base))
-            served.copy(store, [derived, queries])
-            # The answers computed ahead are for servers with the default row cap.
-            answers = compute_answers(store, canned, base, DEFAULT_ROW_CAP)
-            result, checksums = _write(store, base, report, stage, out_dir)
-            for name, content in answers.items():
-                (stage / name).write_bytes(content)
-                checksums[name] = hashlib.sha256(content).hexdigest()
-            sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
-            (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
-            served.finish()
+        with staging(out_dir) as stage:
+            with StoreWriter(stage / STORE_FOLDER) as served:
+                result = _build_into(stage, served, data_dir, out_dir, base, queries_dir)
+            # Renamed only once closed: the store writes its last changes into its own folder.
             publish(stage, out_dir, result.build_id)
     except CompassError as error:
         record_attempt(out_dir, ok=False, reason=str(error)[:4000])
         raise
     record_attempt(out_dir, ok=True, build_id=result.build_id)
+    return result
+
+
+def _build_into(
+    stage: Path,
+    served: StoreWriter,
+    data_dir: Path,
+    out_dir: Path,
+    base: str,
+    queries_dir: Path,
+) -> BuildResult:
+    """Load, check and derive, and write the build into ``stage``; fill ``served`` meanwhile."""
+    # The served store fills in the background, from the very bytes each file was parsed from,
+    # while the graphs are checked and derived from and the dumps are written.
+    data = load(
+        data_dir, base, parsed=lambda file, turtle: served.load(turtle, file.graph_iri, base)
+    )
+    store = data.store
+    report = check(data)
+    derived = ox.NamedNode(str(graph_iri(base, "derived")))
+    derive(store, derived)
+    canned = load_queries(queries_dir)
+    queries = ox.NamedNode(str(graph_iri(base, "queries")))
+    store.extend(catalogue_quads(canned, queries.value, base))
+    served.copy(store, [derived, queries])
+    # The answers computed ahead are for servers with the default row cap.
+    answers = compute_answers(store, canned, base, DEFAULT_ROW_CAP)
+    result, checksums = _write(store, base, report, stage, out_dir)
+    for name, content in answers.items():
+        (stage / name).write_bytes(content)
+        checksums[name] = hashlib.sha256(content).hexdigest()
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
+    (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    served.finish()
     return result
 
 

@@ -59,6 +59,16 @@ def test_the_served_store_holds_exactly_what_the_dumps_hold(built: BuildResult) 
     assert served == dumped
 
 
+def test_the_served_store_is_closed_in_its_own_folder_before_it_is_published(
+    built: BuildResult,
+) -> None:
+    # Renamed while open, RocksDB would write its last changes to the staging folder, which is
+    # gone by then, and log the failure.
+    log = (built.out_dir / "store" / "LOG").read_text(encoding="utf-8", errors="replace")
+    assert "RocksDB version" in log
+    assert "[ERROR]" not in log
+
+
 def test_the_checksums_match_the_files(built: BuildResult) -> None:
     lines = (built.out_dir / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     names = {line.split("  ")[1] for line in lines}
