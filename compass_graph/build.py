@@ -31,6 +31,9 @@ from compass_graph.summary import summarise
 from compass_graph.validate import Engine, ValidationReport, validate
 
 DEFAULT_OUT_DIR = Path("dist")
+# What a build folder holds and how. Raise it whenever a build writes other files or writes them
+# differently: unchanged data is then published in a folder of its own, not in an older one.
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,11 @@ def build(
     return result
 
 
+def build_identifier(ntriples_sha256: str, layout: int) -> str:
+    """Name a build by its data (the checksum of its sorted N-Triples) and the folder's layout."""
+    return hashlib.sha256(f"{layout}:{ntriples_sha256}".encode()).hexdigest()[:16]
+
+
 def _build_into(
     stage: Path,
     served: StoreWriter,
@@ -130,7 +138,7 @@ def _write(
     """Write the dumps, the summary, the validation report and the ontology's documentation;
     return what was built and the SHA-256 of each file."""
     checksums = write_dumps(store, staging)
-    build_id = checksums["wijkkompas.nt"][:16]
+    build_id = build_identifier(checksums["wijkkompas.nt"], LAYOUT)
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     summary = {
         "build_id": build_id,

@@ -11,7 +11,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from compass_graph import paths
-from compass_graph.build import BuildResult, build
+from compass_graph.build import LAYOUT, BuildResult, build, build_identifier
+from compass_graph.dumps import file_sha256
 from compass_graph.errors import InvalidData, LoadError
 from compass_graph.prefixes import DEFAULT_BASE
 from tests.conftest import TEST_DATA, VALID_MINIMAL
@@ -87,6 +88,20 @@ def test_the_ntriples_are_sorted_and_byte_for_byte_reproducible(
     again = build(out_dir=tmp_path / "dist")
     assert (tmp_path / "dist" / "wijkkompas.nt").read_bytes() == first
     assert again.build_id == built.build_id
+
+
+def test_unchanged_data_in_a_new_layout_is_published_in_a_folder_of_its_own(
+    built: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "dist"
+    shutil.copytree(built.out_dir.resolve(), tmp_path / "dist.builds" / built.build_id)
+    (tmp_path / "dist").symlink_to(Path("dist.builds") / built.build_id)
+    monkeypatch.setattr("compass_graph.build.LAYOUT", LAYOUT + 1)
+    again = build(out_dir=out)
+    assert again.build_id != built.build_id
+    assert again.build_id == build_identifier(file_sha256(out / "wijkkompas.nt"), LAYOUT + 1)
+    assert out.resolve().name == again.build_id
+    assert (tmp_path / "dist.builds" / built.build_id).is_dir()  # kept for servers reading it
 
 
 def test_the_summary_counts_each_class(built: BuildResult) -> None:
