@@ -7,6 +7,7 @@ The build writes into a staging folder and publishes it only when everything suc
 import hashlib
 import itertools
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,14 +138,19 @@ def _write(
 ) -> tuple[BuildResult, dict[str, str]]:
     """Write the dumps, the summary, the validation report and the ontology's documentation;
     return what was built and the SHA-256 of each file."""
-    checksums = write_dumps(store, staging)
+    with ThreadPoolExecutor(max_workers=1) as aside:
+        # Counted and documented while Oxigraph writes the dumps, without holding the GIL.
+        counted = aside.submit(summarise, store)
+        documented = aside.submit(write_ontology_docs, paths.ONTOLOGY_FILE, staging)
+        checksums = write_dumps(store, staging)
     build_id = build_identifier(checksums["wijkkompas.nt"], LAYOUT)
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     summary = {
         "build_id": build_id,
         "built_at": built_at,
         "base": base,
-        **summarise(store, triples=count_lines(staging / "wijkkompas.nt")),
+        "triples": count_lines(staging / "wijkkompas.nt"),
+        **counted.result(),
     }
     files = {
         "summary.json": json.dumps(summary, indent=2, ensure_ascii=False).encode() + b"\n",
@@ -153,7 +159,7 @@ def _write(
     }
     for name, content in files.items():
         (staging / name).write_bytes(content)
-    files |= write_ontology_docs(paths.ONTOLOGY_FILE, staging)
+    files |= documented.result()
     for name, content in files.items():
         checksums[name] = hashlib.sha256(content).hexdigest()
     return BuildResult(out_dir, build_id, summary, report), checksums

@@ -2,7 +2,8 @@
 N-Triples (their union).
 
 Oxigraph writes each dump straight from the store, side by side on all cores: at national scale
-(millions of triples) nothing passes through Python objects. The N-Triples are sorted, with blank
+(millions of triples) nothing passes through Python objects. Each graph is written as Turtle once,
+for both the Turtle and the TriG dump. The N-Triples are sorted, with blank
 nodes labelled canonically, so the same data always gives the same bytes (and the same build id).
 """
 
@@ -59,31 +60,52 @@ def write_sorted_ntriples(store: ox.Store, graphs: list[Graph], target: Path) ->
     unsorted.unlink()
 
 
+def write_turtle_and_trig(store: ox.Store, graphs: list[Graph], turtle: Path, trig: Path) -> None:
+    """Write the union of ``graphs`` as Turtle and the graphs themselves as TriG.
+
+    Each graph is written as Turtle once; its triples go into the Turtle dump as they are and into
+    the TriG dump inside the graph's block. Both declare the prefixes once, at the top.
+    """
+    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode()
+    with turtle.open("wb") as union, trig.open("wb") as blocks:
+        union.write(header)
+        blocks.write(header)
+        for graph in graphs:
+            triples = _triples(
+                store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=PREFIXES) or b""
+            )
+            union.write(triples)
+            blocks.write(f"{graph} {{\n".encode())
+            blocks.write(triples)
+            blocks.write(b"}\n")
+
+
+def _triples(turtle: bytes) -> memoryview:
+    """The triples of a Turtle document Oxigraph wrote: what follows its prefix lines."""
+    start = 0
+    while turtle.startswith(b"@prefix ", start):
+        start = turtle.index(b"\n", start) + 1
+    return memoryview(turtle)[start:]
+
+
 def write_dumps(store: ox.Store, directory: Path) -> dict[str, str]:
     """Write the dumps of ``store`` into ``directory``; return the SHA-256 of each."""
     graphs = sorted(store.named_graphs(), key=str)
-
-    def union_turtle(path: Path) -> None:
-        # Each graph in turn, its prefixes declared again: valid Turtle of the union.
-        with path.open("wb") as out:
-            for graph in graphs:
-                store.dump(out, format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=PREFIXES)
-
-    writers: dict[str, Callable[[Path], object]] = {
-        f"{DUMP_NAME}.nt": lambda path: write_sorted_ntriples(store, graphs, path),
-        f"{DUMP_NAME}.trig": lambda path: store.dump(
-            path, format=ox.RdfFormat.TRIG, prefixes=PREFIXES
-        ),
-        f"{DUMP_NAME}.jsonld": lambda path: store.dump(path, format=ox.RdfFormat.JSON_LD),
-        f"{DUMP_NAME}.ttl": union_turtle,
+    ntriples, jsonld, turtle, trig = (
+        directory / f"{DUMP_NAME}.{suffix}" for suffix in ("nt", "jsonld", "ttl", "trig")
+    )
+    writers: dict[tuple[Path, ...], Callable[[], object]] = {
+        (ntriples,): lambda: write_sorted_ntriples(store, graphs, ntriples),
+        (turtle, trig): lambda: write_turtle_and_trig(store, graphs, turtle, trig),
+        (jsonld,): lambda: store.dump(jsonld, format=ox.RdfFormat.JSON_LD),
     }
 
-    def write(name: str) -> str:
-        writers[name](directory / name)
-        return file_sha256(directory / name)
+    def write(files: tuple[Path, ...]) -> dict[str, str]:
+        writers[files]()
+        return {file.name: file_sha256(file) for file in files}
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return dict(zip(writers, pool.map(write, writers), strict=True))
+        return {name: sha for written in pool.map(write, writers) for name, sha in written.items()}
 
 
 def count_lines(path: Path) -> int:

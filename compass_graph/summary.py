@@ -20,19 +20,17 @@ GRAPH_SIZES = (
 )
 
 
-def summarise(store: ox.Store, triples: int) -> dict[str, Any]:
-    """Return the counts per class (by prefixed name) and per named graph, and ``triples``, the
-    number of distinct triples (the lines of the N-Triples dump, counted where they are written)."""
+def summarise(store: ox.Store) -> dict[str, Any]:
+    """Return the counts per class (by prefixed name) and per named graph.
+
+    The number of distinct triples is left to whoever writes the N-Triples dump: its lines.
+    """
     classes = {
         prefixed_name(row["class"].value): int(row["count"].value)
         for row in _rows(store, prologue(PREFIXES) + CLASS_COUNTS, union=True)
     }
     graphs = {row["graph"].value: int(row["count"].value) for row in _rows(store, GRAPH_SIZES)}
-    return {
-        "triples": triples,
-        "classes": classes,
-        "graphs": dict(sorted(graphs.items())),
-    }
+    return {"classes": classes, "graphs": dict(sorted(graphs.items()))}
 
 
 def _rows(store: ox.Store, query: str, union: bool = False) -> list[ox.QuerySolution]:
