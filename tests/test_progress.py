@@ -11,6 +11,7 @@ from compass_graph import involvement
 from compass_graph.dependencies import dependency_graph, graph_select
 from compass_graph.errors import QueryParameterError
 from compass_graph.progress import (
+    PLACE_PROGRESS_QUERY,
     STORY_PROGRESS_QUERY,
     Involve,
     next_steps,
@@ -75,13 +76,30 @@ def test_a_progress_file_in_turtle() -> None:
 
 
 def progress_of(graph: Graph, story: str) -> dict[str, tuple[set[str], str | None]]:
+    """The progress of a story's places in ``graph``, which holds what the build derives."""
     rows = graph_select(graph)(
         bind_terms(STORY_PROGRESS_QUERY, {"story": ox.NamedNode(ID + f"story/{story}")})
     )
     return story_progress(rows)
 
 
-def test_the_stories_progress_gives_a_frontier_per_place(graph: Graph) -> None:
+def test_a_places_progress_is_what_its_records_say_it_passed(published: Graph) -> None:
+    select = graph_select(published)
+    records = select(
+        "SELECT ?place ?code WHERE { ?record a wk:ProgressRecord ; wk:neighbourhood ?place ; "
+        "wk:knooppunt/wk:code ?code ; wk:status status:passed }"
+    )
+    by_records: dict[str, set[str]] = {}
+    for row in records:
+        by_records.setdefault(row["place"], set()).add(row["code"])
+    assert len(by_records) >= 5
+    for place, passed in by_records.items():
+        rows = select(bind_terms(PLACE_PROGRESS_QUERY, {"place": ox.NamedNode(place)}))
+        assert story_progress(rows)[place][0] == passed
+
+
+def test_the_stories_progress_gives_a_frontier_per_place(published: Graph) -> None:
+    graph = published
     select = graph_select(graph)
     places = progress_of(graph, "apeldoorn")
     assert len(places) == 3
@@ -97,8 +115,9 @@ def test_the_stories_progress_gives_a_frontier_per_place(graph: Graph) -> None:
 
 
 def test_networkx_and_the_canned_query_agree_on_who_to_involve_now(
-    graph: Graph, client: FlaskClient
+    published: Graph, client: FlaskClient
 ) -> None:
+    graph = published
     select = graph_select(graph)
     passed, regie = progress_of(graph, "ramplaankwartier")[ID + "place/ramplaankwartier"]
     report = next_steps(
