@@ -69,12 +69,13 @@ def run(name: str) -> Response:
     result = endpoint.run(name, values)
     if media != PLAIN_JSON or result.kind != "solutions":
         return respond(request, result, endpoint.build_id)
-    body, etag = _plain(result, name, endpoint.build_id)
+    body, etag = _rows_document(result, name, endpoint.build_id)
     return finish(request, Response(body, content_type=PLAIN_JSON), result, etag, endpoint.build_id)
 
 
 @lru_cache(maxsize=2048)
-def _plain(result: Result, name: str, build_id: str | None) -> tuple[bytes, str]:
+def _rows_document(result: Result, name: str, build_id: str | None) -> tuple[bytes, str]:
+    """The API's plain JSON of an answer (its rows as name-value objects) and its ETag."""
     document = {"query": name, "build": build_id, "truncated": result.truncated}
     body = json.dumps({**document, "rows": plain_rows(result)}, ensure_ascii=False).encode()
     return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
@@ -85,7 +86,7 @@ def prepare_answers(endpoint: Endpoint) -> None:
     asks: a national overview has thousands of rows, a tenth of a second to convert."""
     for key, result in endpoint.answers.items():
         if result.kind == "solutions":
-            _plain(result, answered_query(key), endpoint.build_id)
+            _rows_document(result, answered_query(key), endpoint.build_id)
 
 
 @bp.get("/")

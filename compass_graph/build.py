@@ -31,7 +31,6 @@ from compass_graph.store import DEFAULT_ROW_CAP, STORE_FOLDER, StoreWriter
 from compass_graph.summary import summarise
 from compass_graph.validate import Engine, ValidationReport, validate
 
-DEFAULT_OUT_DIR = Path("dist")
 # What a build folder holds and how. Raise it whenever a build writes other files or writes them
 # differently: unchanged data is then published in a folder of its own, not in an older one.
 LAYOUT = 2
@@ -73,7 +72,7 @@ def _cycle_records(data: LoadedData, digraph: Any, cycle: list[str]) -> str:
 
 def build(
     data_dir: Path = paths.DATA_DIR,
-    out_dir: Path = DEFAULT_OUT_DIR,
+    out_dir: Path = paths.DIST_DIR,
     base: str = DEFAULT_BASE,
     queries_dir: Path = paths.QUERIES_DIR,
 ) -> BuildResult:

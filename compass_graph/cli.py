@@ -1,5 +1,9 @@
 """The command line: build, validate, summary, import-catalogue, query, sparql, deps, next,
-involve, export, serve, reload, load, generate."""
+involve, export, serve, reload, load, generate.
+
+The commands that build or check data import the build's modules (pyshacl, pyLODE among them)
+when they run: a server started from here never loads them.
+"""
 
 import argparse
 import json
@@ -14,15 +18,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from compass_graph import analysis, involvement, paths, pictures
-from compass_graph.build import DEFAULT_OUT_DIR, build, check
-from compass_graph.catalogue import import_catalogue
 from compass_graph.endpoint import Endpoint, Settings
 from compass_graph.errors import CompassError, QueryParameterError, ResourceNotFound
 from compass_graph.exports import FORMATS as EXPORT_FORMATS
 from compass_graph.exports import export
 from compass_graph.formats import FORMAT_NAMES, Result, format_table, plain_rows, render
-from compass_graph.generate import generate
-from compass_graph.loader import load
 from compass_graph.prefixes import DEFAULT_BASE
 from compass_graph.progress import (
     STORY_PROGRESS_QUERY,
@@ -31,10 +31,10 @@ from compass_graph.progress import (
     read_progress,
     story_progress,
 )
-from compass_graph.store import RemoteStore, load_into
+from compass_graph.remote import RemoteStore, load_into
 from compass_graph.summary import format_summary
 
-STORE_DEFAULT = str(DEFAULT_OUT_DIR / "store")
+STORE_DEFAULT = str(paths.DIST_DIR / "store")
 LOAD_TIMEOUT = 600.0  # seconds a remote store may take to answer one graph's upload
 
 
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("build", help="validate data/ and write the dumps to dist/")
     command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="folder of Turtle files")
-    command.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder")
+    command.add_argument("--out", type=Path, default=paths.DIST_DIR, help="output folder")
     command.add_argument("--base", default=base, help="base IRI of things (env COMPASS_BASE)")
     command.set_defaults(run=_build)
 
@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         "reload", help="build, then wait until the server at --url answers from the new build"
     )
     command.add_argument("--data", type=Path, default=paths.DATA_DIR, help="folder of Turtle files")
-    command.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="output folder")
+    command.add_argument("--out", type=Path, default=paths.DIST_DIR, help="output folder")
     command.add_argument("--base", default=base, help="base IRI of things (env COMPASS_BASE)")
     command.add_argument("--url", default="http://127.0.0.1:5000", help="the running server")
     command.add_argument("--wait", type=float, default=10.0, help="seconds to wait for the swap")
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     command.set_defaults(run=_validate)
 
     command = commands.add_parser("summary", help="show what the last build holds")
-    command.add_argument("--dist", type=Path, default=DEFAULT_OUT_DIR, help="build output folder")
+    command.add_argument("--dist", type=Path, default=paths.DIST_DIR, help="build output folder")
     command.set_defaults(run=_summary)
 
     command = commands.add_parser(
@@ -158,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("load", help="push a build into a remote SPARQL store")
     command.add_argument("--store", required=True, help="the Graph Store Protocol URL to PUT into")
-    command.add_argument("--dist", type=Path, default=DEFAULT_OUT_DIR, help="build output folder")
+    command.add_argument("--dist", type=Path, default=paths.DIST_DIR, help="build output folder")
     command.set_defaults(run=_load)
     return parser
 
@@ -335,6 +335,8 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from compass_graph.build import build
+
     result = build(args.data, args.out, args.base)
     print(format_summary(result.summary))
     print(f"build {result.build_id} written to {result.out_dir}/")
@@ -342,6 +344,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _reload(args: argparse.Namespace) -> int:
+    from compass_graph.build import build
+
     build_id = build(args.data, args.out, args.base).build_id
     print(f"build {build_id} published; waiting for {args.url} to serve it")
     deadline = time.monotonic() + args.wait
@@ -361,6 +365,8 @@ def _reload(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from compass_graph.generate import generate
+
     generated = generate(args.neighbourhoods, args.seed, args.out, args.data)
     print(
         f"{generated.neighbourhoods:,} neighbourhoods in {generated.municipalities:,} "
@@ -371,6 +377,9 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from compass_graph.build import check
+    from compass_graph.loader import load
+
     report = check(load(args.data, args.base), engine="pyshacl" if args.pyshacl else "compiled")
     print(f"{report.text} (checked by {report.engine})")
     return 0
@@ -388,6 +397,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _import_catalogue(args: argparse.Namespace) -> int:
+    from compass_graph.catalogue import import_catalogue
+
     count = import_catalogue(args.table, args.out, title=args.title, url=args.url, date=args.date)
     print(f"{count} knooppunten written to {args.out}")
     return 0

@@ -26,7 +26,8 @@ from compass_graph.formats import Result, plain_rows
 from compass_graph.involvement import INVOLVEMENTS_QUERY
 from compass_graph.prefixes import DEFAULT_BASE, PREFIXES
 from compass_graph.queries import CannedQuery, bind_terms, find, load_queries, prologue, with_base
-from compass_graph.store import DEFAULT_ROW_CAP, EmbeddedStore, QueryRequest, RemoteStore, Store
+from compass_graph.remote import RemoteStore
+from compass_graph.store import DEFAULT_ROW_CAP, EmbeddedStore, QueryRequest, Store
 from compass_graph.workers import WorkerPool
 
 # A graph no store holds: naming only it for a part of the dataset leaves that part empty.
@@ -148,10 +149,8 @@ class Endpoint:
         ahead = self.answers.get(answer_key(query, values))
         if ahead is not None:
             return ahead
-        for iri in query.ids(values, self.settings.base):
-            if not self.exists(iri):
-                raise ResourceNotFound(f"there is no resource <{iri}>")
-        answer = self._execute(text, (), ())
+        # The store checks that each id exists in the same round trip as it runs the query.
+        answer = self._execute(text, (), (), described=tuple(query.ids(values, self.settings.base)))
         self.cache.put(key, answer)
         return answer
 
@@ -203,9 +202,15 @@ class Endpoint:
         return dict(self._graphs)
 
     def _execute(
-        self, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
+        self,
+        query: str,
+        default_graphs: tuple[str, ...],
+        named_graphs: tuple[str, ...],
+        described: tuple[str, ...] = (),
     ) -> Result:
-        request = QueryRequest(query, default_graphs, named_graphs, self.settings.row_cap)
+        request = QueryRequest(
+            query, default_graphs, named_graphs, self.settings.row_cap, described
+        )
         cached = self.cache.get(request)
         if cached is not None:
             return cached

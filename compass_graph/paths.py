@@ -10,6 +10,9 @@ _PACKAGE = Path(__file__).resolve().parent
 _SHIPPED = _PACKAGE / "resources"
 _ROOT = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parent
 
+# Where a build is published unless told otherwise: relative to the working folder.
+DIST_DIR = Path("dist")
+
 ONTOLOGY_DIR = _ROOT / "ontology"
 DATA_DIR = _ROOT / "data"
 QUERIES_DIR = _ROOT / "queries"

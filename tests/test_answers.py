@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from api import create_app
-from api.queries import _plain, prepare_answers
+from api.queries import _rows_document, prepare_answers
 from api.serving import ServedBuild, served
 from compass_graph.answers import (
     ANSWERS_FILE,
@@ -82,9 +82,9 @@ def test_the_api_prepares_the_answers_ahead_before_anyone_asks(built: BuildResul
     try:
         assert served(app).prepare is prepare_answers  # run in the background on each build
         prepare_answers(served(app).endpoint)
-        before = _plain.cache_info()
+        before = _rows_document.cache_info()
         response = app.test_client().get("/api/queries/phases?lang=en")
-        after = _plain.cache_info()
+        after = _rows_document.cache_info()
         assert response.status_code == 200 and response.json["rows"]  # type: ignore[index]
         assert (after.hits, after.misses) == (before.hits + 1, before.misses)
     finally:

@@ -295,6 +295,16 @@ def test_a_worker_never_imports_the_program_that_started_it(
     assert json.loads(ran.stdout)["boolean"] is True
 
 
+def test_a_worker_loads_only_what_answering_needs() -> None:
+    # Each server process starts its workers at once: every library they load delays the start.
+    heavy = ("rdflib", "SPARQLWrapper", "flask", "pyshacl", "networkx")
+    code = f"import sys, compass_graph.workers; print([m for m in {heavy!r} if m in sys.modules])"
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert ran.stdout.strip() == "[]"
+
+
 def test_a_runaway_query_is_stopped_and_the_worker_replaced(store_path: Path) -> None:
     app = create_app({"STORE": str(store_path), "WORKERS": 1, "TIMEOUT": 1.5})
     client = app.test_client()

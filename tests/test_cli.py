@@ -107,3 +107,15 @@ def test_the_production_server_answers_over_real_http(server: str) -> None:
     with urllib.request.urlopen(f"{server}/api/queries/phases?lang=en", timeout=5) as response:
         rows = json.loads(response.read())["rows"]
     assert rows[0]["title"] == "Decision to start the neighbourhood approach"
+
+
+def test_a_server_started_from_the_command_line_loads_nothing_only_builds_need() -> None:
+    # The gunicorn master imports the command line and the server before it forks its workers.
+    code = (
+        "import sys, compass_graph.cli, api.server; "
+        "print([m for m in ('pyshacl', 'pylode') if m in sys.modules])"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert ran.stdout.strip() == "[]"

@@ -20,7 +20,8 @@ from rdflib.namespace import XSD
 from api import create_app
 from compass_graph.build import BuildResult
 from compass_graph.cli import main
-from compass_graph.store import QueryRequest, RemoteStore
+from compass_graph.remote import RemoteStore
+from compass_graph.store import QueryRequest
 from tests.conftest import assert_error_shape, free_port, oxigraph_server
 
 TIMEOUT = 2
