@@ -21,13 +21,19 @@ from compass_graph import safety
 from compass_graph.answers import answer_key, read_answers
 from compass_graph.dependencies import dependency_graph
 from compass_graph.describe import DESCRIBE_QUERY
-from compass_graph.errors import ResourceNotFound, StoreBadAnswer
+from compass_graph.errors import StoreBadAnswer
 from compass_graph.formats import Result, plain_rows
 from compass_graph.involvement import INVOLVEMENTS_QUERY
 from compass_graph.prefixes import DEFAULT_BASE, PREFIXES
 from compass_graph.queries import CannedQuery, bind_terms, find, load_queries, prologue, with_base
 from compass_graph.remote import RemoteStore
-from compass_graph.store import DEFAULT_ROW_CAP, EmbeddedStore, QueryRequest, Store
+from compass_graph.store import (
+    DEFAULT_ROW_CAP,
+    EmbeddedStore,
+    QueryRequest,
+    Store,
+    existence_query,
+)
 from compass_graph.workers import WorkerPool
 
 # A graph no store holds: naming only it for a part of the dataset leaves that part empty.
@@ -171,10 +177,8 @@ class Endpoint:
 
     def describe(self, iri: str) -> Result:
         """Return what the dataset says about ``iri``, or raise ResourceNotFound."""
-        if not self.exists(iri):
-            raise ResourceNotFound(f"there is no resource <{iri}>")
         text = bind_terms(prologue(PREFIXES) + DESCRIBE_QUERY, {"thing": ox.NamedNode(iri)})
-        return self._execute(text, (), ())
+        return self._execute(text, (), (), described=(iri,))
 
     def ping(self) -> None:
         """Ask the store a trivial question, bypassing the cache; raise if it cannot answer."""
@@ -187,7 +191,7 @@ class Endpoint:
 
     def exists(self, iri: str) -> bool:
         """Say whether the graph says anything about ``iri``."""
-        answer = self._execute(f"ASK {{ <{iri}> ?p ?o }}", (), ())
+        answer = self._execute(existence_query(iri), (), ())
         return bool(json.loads(answer.body)["boolean"])
 
     def graph_sizes(self) -> dict[str, int]:

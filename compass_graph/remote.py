@@ -21,14 +21,13 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from compass_graph.errors import (
     MalformedQuery,
-    ResourceNotFound,
     StoreBadAnswer,
     StoreTimeout,
     StoreUnavailable,
 )
 from compass_graph.formats import Result
 from compass_graph.meter import Meter
-from compass_graph.store import QueryRequest, to_result
+from compass_graph.store import QueryRequest, existence_query, to_result, unknown_resource
 
 
 class RemoteStore:
@@ -43,9 +42,9 @@ class RemoteStore:
         """Send a read-only query to the endpoint and read its answer; raise ResourceNotFound for
         an unknown resource of ``request.described``, asked about first."""
         for iri in request.described:
-            ask = self.execute(QueryRequest(f"ASK {{ {ox.NamedNode(iri)} ?p ?o }}", row_cap=1))
+            ask = self.execute(QueryRequest(existence_query(iri), row_cap=1))
             if not json.loads(ask.body)["boolean"]:
-                raise ResourceNotFound(f"there is no resource <{iri}>")
+                raise unknown_resource(iri)
         client = SPARQLWrapper(self.query_url)
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)

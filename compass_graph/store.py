@@ -64,6 +64,16 @@ def term_json(term: Any) -> dict[str, str]:
     raise TypeError(f"cannot write {term!r} as a SPARQL JSON term")
 
 
+def existence_query(iri: str) -> str:
+    """An ASK that is true when the graph says something about ``iri``."""
+    return f"ASK {{ {ox.NamedNode(iri)} ?p ?o }}"
+
+
+def unknown_resource(iri: str) -> ResourceNotFound:
+    """The error for a resource the graph says nothing about."""
+    return ResourceNotFound(f"there is no resource <{iri}>")
+
+
 def to_result(answer: Any, row_cap: int) -> Result:
     """Turn a pyoxigraph answer into a canonical Result, keeping at most ``row_cap`` rows."""
     if isinstance(answer, ox.QueryBoolean | bool):
@@ -115,7 +125,7 @@ class EmbeddedStore:
         resource of ``request.described``."""
         for iri in request.described:
             if next(self.store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is None:
-                raise ResourceNotFound(f"there is no resource <{iri}>")
+                raise unknown_resource(iri)
         options: dict[str, Any] = {
             "use_default_graph_as_union": not request.default_graphs,
             "base_iri": self.base_iri,
