@@ -188,7 +188,7 @@ def resource_page(kind: str, reference: str) -> Response:
         "wk": str(WK),
     }
     try:
-        body = render_template(f"pages/{kind}.html", **context)
+        body = render_template(f"pages/kinds/{kind}.html", **context)
     except TemplateNotFound:
         body = render_template("pages/resource.html", **context)
     response = Response(body, content_type="text/html; charset=utf-8")

@@ -1,9 +1,11 @@
 """Facts the build derives from the authored data, kept in a named graph of their own.
 
-Qualified links (dependencies, involvements, participations, progress records) are authored
-without labels; the build composes labels for them from the labels of what they connect, so every
-resource reads well in any linked-data browser. Progress is also counted per municipality and
-phase, so that national overviews are looked up instead of computed on every request.
+Qualified links (dependencies, involvements, participations) are authored without labels; the
+build composes labels for them from the labels of what they connect, so every resource reads well
+in any linked-data browser. Progress records are the exception: a national dataset holds hundreds
+of thousands, so each is labelled when it is described (``compass_graph.describe``), not stored
+with a label. Progress is also counted per municipality and phase, so that national overviews are
+looked up instead of computed on every request.
 """
 
 import pyoxigraph as ox
@@ -43,14 +45,6 @@ RULES = (
         ?participation wk:organisation/rdfs:label ?name ; wk:role/skos:prefLabel ?role .
         FILTER (LANG(?title) = LANG(?name) && LANG(?name) = LANG(?role))
         BIND (STRLANG(CONCAT(?name, ", ", ?title, " (", ?role, ")"), LANG(?name)) AS ?label)
-    }""",
-    # "De Parken: R4.02 gepasseerd" / "De Parken: R4.02 passed"
-    """CONSTRUCT { ?record rdfs:label ?label }
-    WHERE {
-        ?record a wk:ProgressRecord ; wk:neighbourhood/rdfs:label ?place ;
-            wk:knooppunt/wk:code ?code ; wk:status/skos:prefLabel ?status .
-        FILTER (LANG(?place) = LANG(?status))
-        BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS ?label)
     }""",
     # Per municipality and phase: its neighbourhoods, how many went through the phase, and passes.
     """CONSTRUCT {

@@ -1,5 +1,9 @@
 """What the dataset says about one resource: its own statements, the labels of what it links to,
 and the statements that link to it. The same CONSTRUCT runs on the embedded and a remote store.
+
+A progress record has no stored label (``compass_graph.derive`` says why): the description
+composes one from its neighbourhood, knooppunt and status, for the record itself and for the
+records that link to the resource described ("De Parken: R4.02 gepasseerd").
 """
 
 DESCRIBE_QUERY = """
@@ -22,6 +26,21 @@ WHERE {
       ?inbound ?inboundLabelling ?inboundLabel .
       FILTER (?inboundLabelling IN (rdfs:label, skos:prefLabel))
     }
+  } UNION {
+    ?thing a wk:ProgressRecord ; wk:neighbourhood/rdfs:label ?place ;
+      wk:knooppunt/wk:code ?code ; wk:status/skos:prefLabel ?status .
+    FILTER (LANG(?place) = LANG(?status))
+    BIND (rdfs:label AS ?p)
+    BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS ?o)
+  } UNION {
+    # The type is filtered, not matched, in a query of its own: otherwise Oxigraph starts from
+    # every progress record, or looks up every label, before it finds the few that link here.
+    { SELECT ?inbound WHERE { ?inbound ?ip ?thing ; a ?type . FILTER (?type = wk:ProgressRecord) } }
+    ?inbound wk:neighbourhood ?neighbourhood ; wk:knooppunt ?knooppunt ; wk:status ?state .
+    ?neighbourhood rdfs:label ?place . ?knooppunt wk:code ?code . ?state skos:prefLabel ?status .
+    FILTER (LANG(?place) = LANG(?status))
+    BIND (rdfs:label AS ?inboundLabelling)
+    BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS ?inboundLabel)
   }
 }
 """

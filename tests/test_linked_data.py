@@ -7,10 +7,13 @@ import pytest
 from flask.testing import FlaskClient
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from compass_graph import paths
 from compass_graph.build import BuildResult
+from compass_graph.namespaces import WK
+from compass_graph.prefixes import DEFAULT_BASE
 from tests.conftest import assert_error_shape
 
 KNOOPPUNT = "https://w3id.org/wijkkompas/id/knooppunt/R1.04"
@@ -62,6 +65,35 @@ def test_a_description_labels_what_it_links_to(client: FlaskClient) -> None:
     graph = Graph().parse(data=client.get("/doc/knooppunt/R1.04.nt").data.decode(), format="nt")
     phase = graph.value(URIRef(KNOOPPUNT), URIRef("https://w3id.org/wijkkompas/def/phase"))
     assert graph.value(phase, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")) is not None
+
+
+def _labels(graph: Graph, thing: URIRef) -> dict[str, str]:
+    return {label.language: str(label) for label in graph.objects(thing, RDFS.label)}  # type: ignore[attr-defined]
+
+
+def test_a_progress_record_is_labelled_where_it_is_described(
+    client: FlaskClient, published: Graph
+) -> None:
+    """Progress records carry no stored label: their own description and the description of
+    their neighbourhood compose one in each language from what the record connects."""
+    records = sorted(published.subjects(RDF.type, WK.ProgressRecord))
+    assert records and not any(published.objects(records[0], RDFS.label))
+    for record in records:
+        place = published.value(record, WK.neighbourhood)
+        code = published.value(published.value(record, WK.knooppunt), WK.code)
+        status = published.value(record, WK.status)
+        expected = {
+            language: f"{_labels(published, place)[language]}: {code} {name}"  # type: ignore[arg-type]
+            for language, name in (
+                (label.language, str(label))  # type: ignore[attr-defined]
+                for label in published.objects(status, SKOS.prefLabel)
+            )
+        }
+        assert set(expected) == {"nl", "en"}
+        for described in (record, place):
+            path = str(described).removeprefix(DEFAULT_BASE + "id/")
+            document = Graph().parse(data=client.get(f"/doc/{path}.nt").data.decode(), format="nt")
+            assert _labels(document, record) == expected, described
 
 
 @pytest.mark.parametrize(

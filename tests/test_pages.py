@@ -141,6 +141,23 @@ def test_a_knooppunt_page_shows_its_dependencies_and_who_to_involve(
     assert involved and all(name in shown.words for name in involved)
 
 
+def test_progress_records_are_named_on_their_page_and_their_place_s_page(
+    client: FlaskClient, published: Graph
+) -> None:
+    """Progress records have no stored label: the pages compose one from what they connect."""
+    record = URIRef(f"{BASE}id/progress/de-parken-R1.04")
+    place = published.value(record, WK.neighbourhood)
+    knooppunt = published.value(record, WK.knooppunt)
+    status = published.value(record, WK.status)
+    assert place and knooppunt and status and published.value(record, RDFS.label) is None
+    for lang in ("nl", "en"):
+        name = f"{label(published, place, lang)}: {published.value(knooppunt, WK.code)} "
+        name += label(published, status, lang)
+        own = page(client, f"/doc/progress/de-parken-R1.04?lang={lang}")
+        assert name in own.headings[0]
+        assert name in page(client, f"/doc/place/de-parken?lang={lang}").words
+
+
 def test_a_story_page_shows_the_progress_picture_and_what_is_next(client: FlaskClient) -> None:
     shown = page(client, "/doc/story/apeldoorn")
     assert "/api/pictures/progress.svg?place=de-parken" in shown.links
