@@ -84,6 +84,9 @@ def build(
         with staging(out_dir) as stage:
             with StoreWriter(stage / STORE_FOLDER) as served:
                 result = _build_into(stage, served, data_dir, out_dir, base, queries_dir)
+                # Finished only once the in-memory copy is freed (seconds at national scale):
+                # meanwhile the store loads its last graphs and compacts, in threads of its own.
+                served.finish()
             # Renamed only once closed: the store writes its last changes into its own folder.
             publish(stage, out_dir, result.build_id)
     except CompassError as error:
@@ -106,7 +109,8 @@ def _build_into(
     base: str,
     queries_dir: Path,
 ) -> BuildResult:
-    """Load, check and derive, and write the build into ``stage``; fill ``served`` meanwhile."""
+    """Load, check and derive, and write the build into ``stage``; queue the graphs of ``served``
+    meanwhile, for the caller to finish."""
     # The served store fills in the background, from the very bytes each file was parsed from,
     # while the graphs are checked and derived from and the dumps are written.
     data = load(
@@ -128,7 +132,6 @@ def _build_into(
         checksums[name] = hashlib.sha256(content).hexdigest()
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
     (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
-    served.finish()
     return result
 
 
