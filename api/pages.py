@@ -68,7 +68,11 @@ SECTIONS: dict[str, tuple[Section, ...]] = {
         Section("sources_of_resource", "thing"),
     ),
 }
-GENERIC = (Section("resource_properties", "thing"), Section("resource_links_in", "thing"))
+GENERIC = (
+    Section("resource_properties", "thing"),
+    Section("resource_links_in", "thing"),
+    Section("resource_link_counts", "thing"),
+)
 HOME = ("phases", "sporen", "stories")
 
 

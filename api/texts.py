@@ -119,6 +119,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "nothing": {"nl": "Geen gegevens.", "en": "No data."},
     "statements": {"nl": "Alle uitspraken", "en": "All statements"},
     "links_in": {"nl": "Verwijzingen hierheen", "en": "Links to here"},
+    "links_counted": {
+        "nl": "verwijzingen, te veel om op te sommen; de SPARQL-endpoint geeft ze allemaal",
+        "en": "links, too many to list; the SPARQL endpoint gives them all",
+    },
     "property": {"nl": "Eigenschap", "en": "Property"},
     "value": {"nl": "Waarde", "en": "Value"},
     "this_page": {"nl": "Deze pagina als data", "en": "This page as data"},

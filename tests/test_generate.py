@@ -2,12 +2,15 @@
 progress that follows the dependency graph except where a requirement is skipped on purpose."""
 
 import io
+import re
 from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from api import create_app
+from api.serving import served
 from compass_graph.build import BuildResult, build
 from compass_graph.cli import main
 from compass_graph.dependencies import dependency_graph
@@ -85,3 +88,30 @@ def test_the_meter_shows_progress_on_a_terminal_and_keeps_quiet_in_a_log() -> No
     assert "records: 500 of 1,000 (50%)" in terminal.getvalue()
     assert "s left" in terminal.getvalue() and "records: 1,000 in" in terminal.getvalue()
     assert log.getvalue() == ""
+
+
+def test_a_page_counts_the_links_too_many_to_list(tmp_path: Path) -> None:
+    """At national scale a knooppunt has a link from every neighbourhood that passed it and from
+    each of their progress records: its page counts those instead of listing them."""
+    data = generate(260, seed=5, out=tmp_path / "data")
+    result = build(data.folder, tmp_path / "dist")
+    store = ox.Store.read_only(str(result.out_dir / "store"))
+    knooppunt = ox.NamedNode(f"{DEFAULT_BASE}id/knooppunt/R1.01")
+    linking: dict[str, set[str]] = defaultdict(set)
+    for quad in store.quads_for_pattern(None, None, knooppunt):
+        linking[quad.predicate.value].add(quad.subject.value)
+    many = {p: len(subjects) for p, subjects in linking.items() if len(subjects) > 200}
+    assert {WK + "knooppunt", WK + "hasPassed"} <= set(many)
+    del store
+    app = create_app({"STORE": str(result.out_dir / "store"), "WORKERS": 0})
+    try:
+        client = app.test_client()
+        page = client.get("/doc/knooppunt/R1.01?lang=en", headers={"Accept": "text/html"})
+        html = page.get_data(as_text=True)
+    finally:
+        served(app).close()
+    assert page.status_code == 200
+    for count in many.values():
+        assert f"{count} links, too many to list" in html
+    shown = set(re.findall(r'href="/doc/(progress/[^"?]+)', html))
+    assert not shown  # none of the records is listed one by one
