@@ -83,17 +83,17 @@ def build(
     try:
         with staging(out_dir) as stage:
             with StoreWriter(stage / STORE_FOLDER) as served:
-                result = _build_into(stage, served, data_dir, out_dir, base, queries_dir)
+                summary, report = _build_into(stage, served, data_dir, base, queries_dir)
                 # Finished only once the in-memory copy is freed (seconds at national scale):
                 # meanwhile the store loads its last graphs and compacts, in threads of its own.
                 served.finish()
             # Renamed only once closed: the store writes its last changes into its own folder.
-            publish(stage, out_dir, result.build_id)
+            publish(stage, out_dir, summary["build_id"])
     except CompassError as error:
         record_attempt(out_dir, ok=False, reason=str(error)[:4000])
         raise
-    record_attempt(out_dir, ok=True, build_id=result.build_id)
-    return result
+    record_attempt(out_dir, ok=True, build_id=summary["build_id"])
+    return BuildResult(out_dir, summary["build_id"], summary, report)
 
 
 def build_identifier(ntriples_sha256: str, layout: int) -> str:
@@ -105,12 +105,11 @@ def _build_into(
     stage: Path,
     served: StoreWriter,
     data_dir: Path,
-    out_dir: Path,
     base: str,
     queries_dir: Path,
-) -> BuildResult:
+) -> tuple[dict[str, Any], ValidationReport]:
     """Load, check and derive, and write the build into ``stage``; queue the graphs of ``served``
-    meanwhile, for the caller to finish."""
+    meanwhile, for the caller to finish. Return the build's summary and validation report."""
     # The served store fills in the background, from the very bytes each file was parsed from,
     # while the graphs are checked and derived from and the dumps are written.
     data = load(
@@ -126,20 +125,20 @@ def _build_into(
     served.copy(store, [derived, queries])
     # The answers computed ahead are for servers with the default row cap.
     answers = compute_answers(store, canned, base, DEFAULT_ROW_CAP)
-    result, checksums = _write(store, base, report, stage, out_dir)
+    summary, checksums = _write(store, base, report, stage)
     for name, content in answers.items():
         (stage / name).write_bytes(content)
         checksums[name] = hashlib.sha256(content).hexdigest()
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checksums.items()))
     (stage / "SHA256SUMS").write_text(sums, encoding="utf-8")
-    return result
+    return summary, report
 
 
 def _write(
-    store: ox.Store, base: str, report: ValidationReport, staging: Path, out_dir: Path
-) -> tuple[BuildResult, dict[str, str]]:
+    store: ox.Store, base: str, report: ValidationReport, staging: Path
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Write the dumps, the summary, the validation report and the ontology's documentation;
-    return what was built and the SHA-256 of each file."""
+    return the summary and the SHA-256 of each file."""
     with ThreadPoolExecutor(max_workers=1) as aside:
         # Counted and documented while Oxigraph writes the dumps, without holding the GIL.
         counted = aside.submit(summarise, store)
@@ -164,4 +163,4 @@ def _write(
     files |= documented.result()
     for name, content in files.items():
         checksums[name] = hashlib.sha256(content).hexdigest()
-    return BuildResult(out_dir, build_id, summary, report), checksums
+    return summary, checksums
