@@ -1,6 +1,8 @@
 """Two parts of a build, each run alone, as yardsticks for the whole build on the same machine.
 
-  parse  the data folder parsed into an in-memory Oxigraph store, as the build parses it
+  parse  the data folder parsed into an in-memory Oxigraph store, as the build parses it; prints
+         the seconds the parse took inside the process (without the interpreter's start and the
+         store's release at exit, which the command's own wall time includes)
   store  the data folder written into a fresh on-disk store by Oxigraph's bulk loader, as the
          build writes the served store (the derived graph aside)
 
@@ -9,6 +11,7 @@ bench/scale.py runs both beside each build and reports the build's time as a mul
 """
 
 import argparse
+import time
 from pathlib import Path
 
 from compass_graph.loader import data_files, load, read_turtle, source_files
@@ -22,7 +25,10 @@ def main() -> None:
     parser.add_argument("folder", type=Path, nargs="?", help="where the store goes")
     args = parser.parse_args()
     if args.part == "parse":
-        load(args.data)
+        started = time.monotonic()
+        parsed = load(args.data)
+        print(f"{time.monotonic() - started:.3f}")
+        del parsed
         return
     if args.folder is None:
         parser.error("store needs a folder to write the store to")

@@ -5,7 +5,8 @@ measures on this machine:
   build      wall time and peak memory of ``compass-graph build`` (parse, validate, store, dumps)
   parts      beside it, two parts of the build each run alone (bench/build_parts.py): the data
              parsed into memory, and the data written into an on-disk store; the build's time is
-             reported as a multiple of the parse, so runs on other machines compare
+             reported as a multiple of the parse, so runs on other machines compare: of the parse
+             command's wall time, and of the parse timed inside its process
   start      ``compass-graph serve --production`` on the build, until /health answers
   place      per-neighbourhood questions over HTTP, each for another neighbourhood (so nothing is
              answered from a cache): who to involve now (a canned query) and what is next
@@ -56,6 +57,7 @@ class Row:
     build_s: float = 0.0
     build_mb: float = 0.0
     parse_s: float = 0.0
+    parse_inside_s: float = 0.0
     store_s: float = 0.0
     start_s: float = 0.0
     involve_ms: list[float] = field(default_factory=list)
@@ -71,14 +73,15 @@ class Row:
     rdflib_ms: list[float] = field(default_factory=list)
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Run a command; return its wall time in seconds and its peak memory in MB."""
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Run a command; return its wall time in seconds, its peak memory in MB and what it said."""
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE)
+    said = process.stdout.read().decode() if process.stdout else ""
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         raise RuntimeError(f"{command} failed")
-    return time.monotonic() - started, usage.ru_maxrss / 1024
+    return time.monotonic() - started, usage.ru_maxrss / 1024, said
 
 
 def get(port: int, path: str, accept: str = "application/json") -> tuple[float, bytes]:
@@ -106,12 +109,13 @@ def measure(n: int, folder: Path, samples: int, rdflib_max: int) -> Row:
     row = Row(n)
     data = generate(n, seed=1, out=folder / "data").folder
     out = folder / "dist"
-    row.build_s, row.build_mb = run([str(BIN / "compass-graph"), "build", "--data", str(data),
+    row.build_s, row.build_mb, _ = run([str(BIN / "compass-graph"), "build", "--data", str(data),
                                      "--out", str(out)])  # fmt: skip
     row.triples = json.loads((out / "summary.json").read_text())["triples"]
     parts = [sys.executable, "-m", "bench.build_parts"]
-    row.parse_s, _ = run([*parts, "parse", str(data)])
-    row.store_s, _ = run([*parts, "store", str(data), str(folder / "store-alone")])
+    row.parse_s, _, said = run([*parts, "parse", str(data)])
+    row.parse_inside_s = float(said)
+    row.store_s, _, _ = run([*parts, "store", str(data), str(folder / "store-alone")])
     chooser = random.Random(n)
     places = [f"nl-WK{5000 + i // 9:04d}{i % 9 + 1:02d}" for i in chooser.sample(range(n), samples)]
     involve = load_queries()["involve_neighbourhood_now"]
@@ -170,7 +174,7 @@ def _oxigraph(
         wait_for(port)
         url = f"http://127.0.0.1:{port}"
         load = [str(BIN / "compass-graph"), "load", "--store", f"{url}/store", "--dist", str(out)]
-        loaded, _ = run(load)
+        loaded, _, _ = run(load)
         return (loaded, *_as_remote(f"{url}/query", ours, places, involve))
     finally:
         oxigraph.terminate()
@@ -226,18 +230,20 @@ def p50(values: list[float]) -> str:
 
 def report(rows: list[Row]) -> None:
     print(
-        "| N | triples | build s | build MB | parse alone s | store alone s | build ÷ parse "
+        "| N | triples | build s | build MB | parse alone s | build ÷ parse "
+        "| parse inside s | build ÷ parse inside | store alone s "
         "| start s | involve now p50 ms | next p50 ms "
         "| national ms | oxigraph load s | oxigraph p50 ms | over oxigraph = embedded "
         "| Virtuoso load s | Virtuoso p50 ms | over Virtuoso = embedded | rdflib parse s "
         "| rdflib p50 ms |"
     )
-    print("|" + "---|" * 19)
+    print("|" + "---|" * 21)
     for r in rows:
         rdflib = f"{r.rdflib_parse_s:.1f}" if r.rdflib_parse_s is not None else "-"
         print(
             f"| {r.n:,} | {r.triples:,} | {r.build_s:.1f} | {r.build_mb:,.0f} | {r.parse_s:.1f} "
-            f"| {r.store_s:.1f} | {r.build_s / r.parse_s:.1f} | {r.start_s:.2f} "
+            f"| {r.build_s / r.parse_s:.1f} | {r.parse_inside_s:.1f} "
+            f"| {r.build_s / r.parse_inside_s:.1f} | {r.store_s:.1f} | {r.start_s:.2f} "
             f"| {p50(r.involve_ms)} | {p50(r.next_ms)} | {max(r.national_ms):.0f} "
             f"| {r.load_oxigraph_s:.1f} | {p50(r.oxigraph_ms)} | {r.remote_same} "
             f"| {r.load_virtuoso_s:.1f} | {p50(r.virtuoso_ms)} | {r.virtuoso_same} | {rdflib} "
