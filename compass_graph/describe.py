@@ -6,43 +6,48 @@ composes one from its neighbourhood, knooppunt and status, for the record itself
 records that link to the resource described ("De Parken: R4.02 gepasseerd").
 """
 
-DESCRIBE_QUERY = """
-CONSTRUCT {
+
+def _record_label(record: str, label: str) -> str:
+    """The pattern that composes a progress record's label, in each language, as ``label``."""
+    return f"""
+    {record} wk:neighbourhood ?neighbourhood ; wk:knooppunt ?knooppunt ; wk:status ?state .
+    ?neighbourhood rdfs:label ?place . ?knooppunt wk:code ?code . ?state skos:prefLabel ?status .
+    FILTER (LANG(?place) = LANG(?status))
+    BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS {label})"""
+
+
+DESCRIBE_QUERY = f"""
+CONSTRUCT {{
   ?thing ?p ?o .
   ?o ?labelling ?label .
   ?inbound ?ip ?thing .
   ?inbound ?inboundLabelling ?inboundLabel .
-}
-WHERE {
-  {
+}}
+WHERE {{
+  {{
     ?thing ?p ?o .
-    OPTIONAL {
+    OPTIONAL {{
       ?o ?labelling ?label .
       FILTER (?labelling IN (rdfs:label, skos:prefLabel))
-    }
-  } UNION {
+    }}
+  }} UNION {{
     ?inbound ?ip ?thing .
-    OPTIONAL {
+    OPTIONAL {{
       ?inbound ?inboundLabelling ?inboundLabel .
       FILTER (?inboundLabelling IN (rdfs:label, skos:prefLabel))
-    }
-  } UNION {
-    ?thing a wk:ProgressRecord ; wk:neighbourhood/rdfs:label ?place ;
-      wk:knooppunt/wk:code ?code ; wk:status/skos:prefLabel ?status .
-    FILTER (LANG(?place) = LANG(?status))
+    }}
+  }} UNION {{
+    ?thing a wk:ProgressRecord .{_record_label("?thing", "?o")}
     BIND (rdfs:label AS ?p)
-    BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS ?o)
-  } UNION {
+  }} UNION {{
     # The type is filtered, not matched, in a query of its own: otherwise Oxigraph starts from
     # every progress record, or looks up every label, before it finds the few that link here.
-    { SELECT ?inbound WHERE { ?inbound ?ip ?thing ; a ?type . FILTER (?type = wk:ProgressRecord) } }
-    ?inbound wk:neighbourhood ?neighbourhood ; wk:knooppunt ?knooppunt ; wk:status ?state .
-    ?neighbourhood rdfs:label ?place . ?knooppunt wk:code ?code . ?state skos:prefLabel ?status .
-    FILTER (LANG(?place) = LANG(?status))
+    {{
+      SELECT ?inbound WHERE {{ ?inbound ?ip ?thing ; a ?type . FILTER (?type = wk:ProgressRecord) }}
+    }}{_record_label("?inbound", "?inboundLabel")}
     BIND (rdfs:label AS ?inboundLabelling)
-    BIND (STRLANG(CONCAT(?place, ": ", ?code, " ", ?status), LANG(?place)) AS ?inboundLabel)
-  }
-}
+  }}
+}}
 """
 
 # A resource path under id/: a kind and a reference, e.g. knooppunt/R1.01 or place/de-parken.
