@@ -8,11 +8,11 @@ started it (the command line, the web app), so it is ready in a fraction of a se
 """
 
 import os
-import queue
 import socket
 import subprocess
 import sys
 import threading
+from collections import deque
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -75,6 +75,31 @@ class _Worker:
         self.connection.close()
 
 
+class _IdleWorkers:
+    """The workers waiting for a query, the most recently used first: at low load one worker
+    answers most queries and keeps its caches warm (a query's pages and the store's index blocks
+    are per process), while a fresh worker waits at the back as it starts."""
+
+    def __init__(self) -> None:
+        self._workers: deque[_Worker] = deque()
+        self._changed = threading.Condition()
+
+    def put(self, worker: _Worker, *, fresh: bool = False) -> None:
+        with self._changed:
+            if fresh:
+                self._workers.appendleft(worker)
+            else:
+                self._workers.append(worker)
+            self._changed.notify()
+
+    def get(self, timeout: float | None) -> _Worker | None:
+        """Take the most recently used worker; None if none was idle within ``timeout``."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._workers, timeout):
+                return None
+            return self._workers.pop()
+
+
 class WorkerPool:
     """A fixed number of worker processes over one read-only store, with a per-query time limit."""
 
@@ -86,21 +111,19 @@ class WorkerPool:
         self.store_path = store_path
         self.base_iri = base_iri
         self.timeout = timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._lock = threading.Lock()
         self._closed = False
         self.replaced = 0
         for _ in range(size):
-            self._idle.put(_Worker(store_path, base_iri))
+            self._idle.put(_Worker(store_path, base_iri), fresh=True)
 
     def execute(self, request: QueryRequest) -> Result:
         """Run a query in a worker; kill the worker if it runs past the time limit."""
+        worker = self._idle.get(self.timeout)
+        if worker is None:
+            raise QueryTimeout(f"every query worker stayed busy for {self.timeout} s")
         try:
-            worker: _Worker | None = self._idle.get(timeout=self.timeout)
-        except queue.Empty as error:
-            raise QueryTimeout(f"every query worker stayed busy for {self.timeout} s") from error
-        try:
-            assert worker is not None
             if not worker.wait_until_ready():
                 self._replace(worker)
                 worker = None
@@ -133,17 +156,14 @@ class WorkerPool:
         with self._lock:
             self.replaced += 1
             if not self._closed:
-                self._idle.put(_Worker(self.store_path, self.base_iri))
+                self._idle.put(_Worker(self.store_path, self.base_iri), fresh=True)
 
     def close(self) -> None:
         """Stop every worker."""
         with self._lock:
             self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                return
+        while (worker := self._idle.get(timeout=0)) is not None:
+            worker.stop()
 
 
 if __name__ == "__main__":

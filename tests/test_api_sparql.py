@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from api.serving import served
+from compass_graph.workers import _IdleWorkers
 from tests.conftest import assert_error_shape
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -303,6 +304,19 @@ def test_a_worker_loads_only_what_answering_needs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert ran.stdout.strip() == "[]"
+
+
+def test_the_most_recently_used_worker_answers_next_and_a_fresh_one_waits_at_the_back() -> None:
+    # At low load one worker answers most queries, with its caches warm; a replacement that is
+    # still starting is taken only when every other worker is busy.
+    idle = _IdleWorkers()
+    idle.put("first")
+    idle.put("second")
+    idle.put("fresh", fresh=True)
+    assert idle.get(timeout=0) == "second"
+    idle.put("second")
+    assert [idle.get(timeout=0) for _ in range(3)] == ["second", "first", "fresh"]
+    assert idle.get(timeout=0.01) is None
 
 
 def test_a_runaway_query_is_stopped_and_the_worker_replaced(store_path: Path) -> None:
