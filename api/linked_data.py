@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, send_file
 
 from api.pages import resource_page
-from api.responses import choose_format, rendered
+from api.responses import choose_format, finish, rendered
 from api.serving import current_endpoint
 from compass_graph import paths
 from compass_graph.describe import RESOURCE_PATH
@@ -78,12 +78,11 @@ def document(path: str) -> Response:
         response.headers["Vary"] = "Accept"
         response.headers["Link"] = f'</id/{path}>; rel="describes"'
         return response
-    body, etag = rendered(endpoint.describe(iri), media)
+    result = endpoint.describe(iri)
+    body, etag = rendered(result, media)
     response = Response(body, content_type=content_type(media))
-    response.headers["Vary"] = "Accept"
     response.headers["Link"] = f'</id/{path}>; rel="describes"'
-    response.set_etag(etag)
-    return response.make_conditional(request)
+    return finish(request, response, result, etag, endpoint.build_id)
 
 
 @bp.get("/def/")

@@ -90,9 +90,10 @@ def test_the_meter_shows_progress_on_a_terminal_and_keeps_quiet_in_a_log() -> No
     assert log.getvalue() == ""
 
 
-def test_a_page_counts_the_links_too_many_to_list(tmp_path: Path) -> None:
+def test_a_page_and_a_document_leave_out_the_links_too_many_to_list(tmp_path: Path) -> None:
     """At national scale a knooppunt has a link from every neighbourhood that passed it and from
-    each of their progress records: its page counts those instead of listing them."""
+    each of their progress records: its page counts those instead of listing them, and its
+    document leaves them out, so that neither drowns the knooppunt's own statements."""
     data = generate(260, seed=5, out=tmp_path / "data")
     result = build(data.folder, tmp_path / "dist")
     store = ox.Store.read_only(str(result.out_dir / "store"))
@@ -101,13 +102,19 @@ def test_a_page_counts_the_links_too_many_to_list(tmp_path: Path) -> None:
     for quad in store.quads_for_pattern(None, None, knooppunt):
         linking[quad.predicate.value].add(quad.subject.value)
     many = {p: len(subjects) for p, subjects in linking.items() if len(subjects) > 200}
+    few = {(s, p) for p, subjects in linking.items() if p not in many for s in subjects}
     assert {WK + "knooppunt", WK + "hasPassed"} <= set(many)
+    assert few
+    own = {
+        (q.predicate.value, str(q.object)) for q in store.quads_for_pattern(knooppunt, None, None)
+    }
     del store
     app = create_app({"STORE": str(result.out_dir / "store"), "WORKERS": 0})
     try:
         client = app.test_client()
         page = client.get("/doc/knooppunt/R1.01?lang=en", headers={"Accept": "text/html"})
         html = page.get_data(as_text=True)
+        document = client.get("/doc/knooppunt/R1.01.nt")
     finally:
         served(app).close()
     assert page.status_code == 200
@@ -115,3 +122,10 @@ def test_a_page_counts_the_links_too_many_to_list(tmp_path: Path) -> None:
         assert f"{count} links, too many to list" in html
     shown = set(re.findall(r'href="/doc/(progress/[^"?]+)', html))
     assert not shown  # none of the records is listed one by one
+    assert document.status_code == 200
+    assert "X-Compass-Truncated" not in document.headers
+    triples = list(ox.parse(document.data, format=ox.RdfFormat.N_TRIPLES))
+    assert document.headers["X-Compass-Rows"] == str(len(triples))
+    assert own == {(t.predicate.value, str(t.object)) for t in triples if t.subject == knooppunt}
+    linked = {(t.subject.value, t.predicate.value) for t in triples if t.object == knooppunt}
+    assert linked == few

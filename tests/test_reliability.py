@@ -308,6 +308,15 @@ def test_case_18_and_19_big_answers_are_capped_and_flagged(tight: Flask, query: 
     assert response.headers["X-Compass-Rows"] == "100"
 
 
+def test_a_document_beyond_the_row_cap_is_flagged_too(tight: Flask) -> None:
+    # The document of the municipality as a stakeholder type holds nearly 200 statements.
+    response = tight.test_client().get("/doc/stakeholder-type/gemeente.nt")
+    assert response.status_code == 200
+    assert response.headers["X-Compass-Truncated"] == "true"
+    assert response.headers["X-Compass-Rows"] == "100"
+    assert len(response.data.splitlines()) == 100
+
+
 # Case 20: one client asking too much.
 
 
