@@ -6,9 +6,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
+from rdflib.namespace import RDFS
 
 from compass_graph import paths
 from compass_graph.errors import QueryDefinitionError, QueryParameterError
+from compass_graph.namespaces import WK
+from compass_graph.prefixes import DEFAULT_BASE
 from compass_graph.queries import bind_terms, load_queries, load_query, where_brace
 from tests.conftest import assert_error_shape
 
@@ -31,6 +34,52 @@ def test_every_query_runs_with_its_example_values_and_returns_rows(
     if query.form == "SELECT":
         rows = response.get_json()["rows"]
         assert rows or name == "cross_phase_dependencies"
+
+
+SEARCHED = {
+    *("Knooppunt", "Phase", "Spoor", "Track", "StakeholderType", "PracticeStory", "Participation"),
+    *("Neighbourhood", "Village", "Settlement", "Municipality", "HeatSolution", "Funding"),
+    *("Lesson", "SourceDocument"),
+}
+NOT_SEARCHED = {"Dependency", "Involvement", "ProgressRecord", "PhaseProgress"}
+
+
+def test_search_finds_each_resource_of_the_kinds_it_searches_by_its_label(
+    client: FlaskClient, store_path: Path
+) -> None:
+    # Each labelled kind of resource is either searched or left out on purpose, so a new kind
+    # must be placed; events are searched when a story tells them.
+    store = ox.Store.read_only(str(store_path))
+    labelled = {
+        (row["thing"].value, row["kind"].value, row["label"].value)
+        for row in store.query(
+            """SELECT ?thing ?kind ?label WHERE {
+                 ?thing a ?kind ; rdfs:label ?label . FILTER (LANG(?label) = "nl")
+                 FILTER (STRSTARTS(STR(?kind), STR(wk:)) && STRSTARTS(STR(?thing), STR(<id/>)))
+               }""",
+            prefixes={"wk": str(WK), "rdfs": str(RDFS)},
+            base_iri=DEFAULT_BASE,
+            use_default_graph_as_union=True,
+        )
+    }
+    told = {
+        row["e"].value
+        for row in store.query(
+            f"SELECT ?e WHERE {{ ?s a <{WK.PracticeStory}> ; <{WK.event}> ?e }}",
+            use_default_graph_as_union=True,
+        )
+    }
+    del store
+    kinds = {kind.removeprefix(str(WK)) for _, kind, _ in labelled}
+    assert kinds <= {*SEARCHED, *NOT_SEARCHED, "Event"}
+    assert told
+    sample = [row for k in kinds for row in sorted(r for r in labelled if r[1] == str(WK) + k)[:3]]
+    assert len(sample) > 3 * len(SEARCHED) / 2
+    for thing, kind, label in sample:
+        response = client.get("/api/queries/search_labels", query_string={"text": label})
+        found = {row["thing"] for row in response.get_json()["rows"]}
+        searched = kind.removeprefix(str(WK)) in SEARCHED or thing in told
+        assert (thing in found) == searched, (thing, kind, label)
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
