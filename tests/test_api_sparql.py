@@ -13,6 +13,9 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from api.serving import served
+from compass_graph.endpoint import Endpoint, read_build
+from compass_graph.formats import Result
+from compass_graph.store import EmbeddedStore, QueryRequest
 from compass_graph.workers import _IdleWorkers
 from tests.conftest import assert_error_shape
 
@@ -304,6 +307,30 @@ def test_a_worker_loads_only_what_answering_needs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert ran.stdout.strip() == "[]"
+
+
+class _Recording:
+    """A store that notes every request before the real store answers it."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store, self.requests = store, []
+
+    def execute(self, request: QueryRequest) -> Result:
+        self.requests.append(request)
+        return self.store.execute(request)
+
+
+def test_a_served_build_takes_its_graph_sizes_from_its_summary(store_path: Path) -> None:
+    # Counting every graph takes seconds at national scale, and each server process needs the
+    # sizes before its first SPARQL query; the build counted them already.
+    store = EmbeddedStore.open(store_path)
+    served_build = _Recording(store)
+    sizes = Endpoint(served_build, build=read_build(store_path)).graph_sizes()
+    assert served_build.requests == []
+    counted = _Recording(store)
+    assert Endpoint(counted).graph_sizes() == sizes
+    assert counted.requests
+    assert len(sizes) >= 15
 
 
 def test_the_most_recently_used_worker_answers_next_and_a_fresh_one_waits_at_the_back() -> None:
