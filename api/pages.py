@@ -98,7 +98,7 @@ class Page:
                 "summary": query.summary.get(self.lang) or query.summary["en"],
                 "json": f"/api/queries/{name}?{urlencode(values)}",
                 "editor": "/sparql?"
-                + urlencode({"query": query.bind(values, self.endpoint.settings.base)}),
+                + urlencode({"query": query.bound_sparql(values, self.endpoint.settings.base)}),
             }
         )
         return rows

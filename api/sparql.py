@@ -88,7 +88,7 @@ def _editor() -> Response:
     examples = [
         {
             "name": query.summary.get(lang) or query.summary["en"],
-            "query": _without_header(query.bind(examples, endpoint.settings.base)),
+            "query": query.bound_sparql(examples, endpoint.settings.base),
         }
         for query in endpoint.queries.values()
         if (examples := query.examples()) is not None
@@ -97,11 +97,6 @@ def _editor() -> Response:
     response = Response(body, content_type=content_type(HTML))
     response.headers["Vary"] = "Accept"
     return response
-
-
-def _without_header(text: str) -> str:
-    """Drop the ``#+`` header lines that document a query file; the tab's name says it."""
-    return "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
 
 
 def _service_description() -> Response:

@@ -112,6 +112,13 @@ class CannedQuery:
             terms[parameter.name] = parameter.term(raw, base)
         return with_base(bind_terms(self.text, terms), base)
 
+    def bound_sparql(self, values: Mapping[str, Any], base: str = DEFAULT_BASE) -> str:
+        """Return the query bound as ``bind`` does, without the ``#+`` lines of its header: the
+        SPARQL to show in an editor or to carry in an address, where the header only adds length
+        (the longest query would not fit the 4 kB request line of the production server)."""
+        text = self.bind(values, base)
+        return "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
+
     def examples(self) -> dict[str, Any] | None:
         """Return example values for every parameter, or None when one has no example."""
         if any(parameter.example is None for parameter in self.parameters):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from compass_graph.queries import load_queries
 
@@ -119,3 +119,35 @@ def test_the_sparql_editor_runs_an_example_and_shows_rows(page: Page, server: st
     assert rows.count() == 6
     assert "Het gebied karakteriseren" in page.locator(".yasr:visible table").inner_text()
     _shoot(page, "sparql")
+
+
+def test_a_page_opens_its_longest_query_in_the_editor_and_runs_it(page: Page, server: str) -> None:
+    # Who to involve now, bound for a place, is the longest canned query: its link and its run
+    # both have to fit what the production server accepts.
+    page.goto(f"{server}/doc/place/de-parken")
+    made_by = page.locator("section.made-by li", has_text="involve_neighbourhood_now")
+    made_by.get_by_role("link", name="in de editor").click()
+    page.wait_for_url("**/sparql?query=*")
+    # YASGUI opens the query of the address in a tab of its own once it has started.
+    expect(page.locator(".yasqe:visible")).to_contain_text("?roleLabel ?adjusted")
+    page.locator(".yasqe_queryButton:visible").click()
+    rows = page.locator(".yasr:visible table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() >= 1
+    assert "adjusted" in page.locator(".yasr:visible table").inner_text()
+
+
+def test_the_editor_runs_a_query_longer_than_an_address_may_be(page: Page, server: str) -> None:
+    # The production server takes request lines up to 4 kB: the editor sends queries in the body.
+    page.goto(f"{server}/sparql")
+    page.locator(".tabsList a").first.wait_for()
+    query = (
+        "# "
+        + "a long comment " * 400
+        + "\nSELECT ?phase WHERE { ?phase a <https://w3id.org/wijkkompas/def/Phase> }"
+    )
+    page.evaluate("text => yasgui.getTab().getYasqe().setValue(text)", query)
+    page.locator(".yasqe_queryButton:visible").click()
+    rows = page.locator(".yasr:visible table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 6

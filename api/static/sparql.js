@@ -3,7 +3,7 @@ const endpoint = new URL("/sparql", window.location.href).href;
 const examples = JSON.parse(document.getElementById("examples").textContent);
 
 const yasgui = new window.Yasgui(document.getElementById("yasgui"), {
-  requestConfig: { endpoint, method: "GET" },
+  requestConfig: { endpoint, method: "POST" },
   copyEndpointOnNewTab: false,
   persistenceId: "compass-graph",
 });
