@@ -11,6 +11,10 @@ measures on this machine:
   place      per-neighbourhood questions over HTTP, each for another neighbourhood (so nothing is
              answered from a cache): who to involve now (a canned query) and what is next
   national   progress per phase per municipality (a canned query the build answers ahead)
+  browse     a crawl as a reader would make it: from the home page, a neighbourhood's page, two
+             searches and every canned query (with its example values, and a neighbourhood of the
+             national data where it takes one), the links of each page followed breadth first,
+             each address visited once; the slowest visits and any error are reported
   oxigraph   the same per-neighbourhood query sent as SPARQL to ``oxigraph serve`` loaded with the
              build through ``compass-graph load``, and compass-graph over that remote store, whose
              answers must equal the embedded store's
@@ -23,16 +27,19 @@ Run with `make bench-scale`; `python -m bench.scale --sizes 1000 10000` to choos
 """
 
 import argparse
+import html
 import http.client
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +53,8 @@ from compass_graph.queries import CannedQuery, load_queries
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PLOT = ROOT / "bench" / "scale.svg"
+LINK = re.compile(r'href="(/[^"#]*)"')
+BROWSE_LIMIT = 300  # addresses visited per size
 
 
 @dataclass
@@ -63,6 +72,7 @@ class Row:
     involve_ms: list[float] = field(default_factory=list)
     next_ms: list[float] = field(default_factory=list)
     national_ms: list[float] = field(default_factory=list)
+    visits: list[tuple[float, int, str]] = field(default_factory=list)  # ms, status, address
     load_oxigraph_s: float = 0.0
     oxigraph_ms: list[float] = field(default_factory=list)
     remote_same: str = ""
@@ -140,6 +150,7 @@ def measure(n: int, folder: Path, samples: int, rdflib_max: int) -> Row:
             row.national_ms.append(
                 get(port, f"/api/queries/progress_by_municipality?lang={lang}")[0]
             )
+        row.visits = browse(port, [*_reader_starts(places[0]), *_canned(places[0])])
         row.load_oxigraph_s, row.oxigraph_ms, row.remote_same = _oxigraph(
             out, folder, port, places, involve
         )
@@ -159,6 +170,46 @@ def measure(n: int, folder: Path, samples: int, rdflib_max: int) -> Row:
             list(graph.query(text))
             row.rdflib_ms.append((time.perf_counter() - started) * 1000)
     return row
+
+
+def _reader_starts(place: str) -> list[str]:
+    return ["/", f"/doc/place/{place}", "/search?q=wijk", "/search?q=R1"]
+
+
+def _canned(place: str) -> list[str]:
+    """Every canned query with its example values, and with ``place`` where it takes a place."""
+    addresses = []
+    for name, query in sorted(load_queries().items()):
+        values = query.examples() or {}
+        addresses.append(f"/api/queries/{name}?{urllib.parse.urlencode(values)}")
+        if "place" in values:
+            national = urllib.parse.urlencode({**values, "place": place})
+            addresses.append(f"/api/queries/{name}?{national}")
+    return addresses
+
+
+def browse(port: int, starts: list[str]) -> list[tuple[float, int, str]]:
+    """Visit ``starts`` and the links of every page met, breadth first, each address once, up to
+    BROWSE_LIMIT (the dumps under /data/ and the static files left out); return for each visit
+    its milliseconds, status and address."""
+    seen, waiting = set(starts), deque(starts)
+    visits = []
+    while waiting and len(visits) < BROWSE_LIMIT:
+        address = waiting.popleft()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        started = time.perf_counter()
+        connection.request("GET", address, headers={"Accept": "text/html,*/*;q=0.8"})
+        response = connection.getresponse()
+        body = response.read()
+        visits.append(((time.perf_counter() - started) * 1000, response.status, address))
+        connection.close()
+        if response.getheader("Content-Type", "").startswith("text/html"):
+            for link in LINK.findall(body.decode()):
+                link = html.unescape(link)
+                if link not in seen and not link.startswith(("/data/", "/static/")):
+                    seen.add(link)
+                    waiting.append(link)
+    return visits
 
 
 def _oxigraph(
@@ -233,11 +284,12 @@ def report(rows: list[Row]) -> None:
         "| N | triples | build s | build MB | parse alone s | build ÷ parse "
         "| parse inside s | build ÷ parse inside | store alone s "
         "| start s | involve now p50 ms | next p50 ms "
-        "| national ms | oxigraph load s | oxigraph p50 ms | over oxigraph = embedded "
+        "| national ms | slowest visit ms | oxigraph load s | oxigraph p50 ms "
+        "| over oxigraph = embedded "
         "| Virtuoso load s | Virtuoso p50 ms | over Virtuoso = embedded | rdflib parse s "
         "| rdflib p50 ms |"
     )
-    print("|" + "---|" * 21)
+    print("|" + "---|" * 22)
     for r in rows:
         rdflib = f"{r.rdflib_parse_s:.1f}" if r.rdflib_parse_s is not None else "-"
         print(
@@ -245,10 +297,22 @@ def report(rows: list[Row]) -> None:
             f"| {r.build_s / r.parse_s:.1f} | {r.parse_inside_s:.1f} "
             f"| {r.build_s / r.parse_inside_s:.1f} | {r.store_s:.1f} | {r.start_s:.2f} "
             f"| {p50(r.involve_ms)} | {p50(r.next_ms)} | {max(r.national_ms):.0f} "
-            f"| {r.load_oxigraph_s:.1f} | {p50(r.oxigraph_ms)} | {r.remote_same} "
+            f"| {max(r.visits)[0]:.0f} | {r.load_oxigraph_s:.1f} | {p50(r.oxigraph_ms)} "
+            f"| {r.remote_same} "
             f"| {r.load_virtuoso_s:.1f} | {p50(r.virtuoso_ms)} | {r.virtuoso_same} | {rdflib} "
             f"| {p50(r.rdflib_ms)} |"
         )
+
+
+def report_visits(rows: list[Row]) -> None:
+    for r in rows:
+        failed = [(status, address) for _, status, address in r.visits if status >= 400]
+        print(f"\nN = {r.n:,}: {len(r.visits)} addresses visited, {len(failed)} answered an error")
+        for status, address in failed:
+            print(f"  {status} {address}")
+        print("  slowest:")
+        for ms, status, address in sorted(r.visits, reverse=True)[:5]:
+            print(f"  {ms:8.0f} ms  {status}  {address}")
 
 
 def plot(rows: list[Row], path: Path) -> None:
@@ -320,6 +384,7 @@ def main() -> None:
             rows.append(measure(n, Path(folder), min(args.samples, n), args.rdflib_max))
             print(f"N = {n:,} measured", file=sys.stderr)
     report(rows)
+    report_visits(rows)
     plot(rows, PLOT)
     print(f"\nplot written to {PLOT.relative_to(ROOT)}")
 
