@@ -14,9 +14,11 @@ from api.serving import served
 from compass_graph.build import BuildResult, build
 from compass_graph.cli import main
 from compass_graph.dependencies import dependency_graph
+from compass_graph.describe import LINKS_LISTED
 from compass_graph.generate import Generated, generate
 from compass_graph.meter import Meter
 from compass_graph.prefixes import DEFAULT_BASE
+from compass_graph.queries import load_queries
 
 WK = "https://w3id.org/wijkkompas/def/"
 
@@ -94,6 +96,11 @@ def test_a_page_and_a_document_leave_out_the_links_too_many_to_list(tmp_path: Pa
     """At national scale a knooppunt has a link from every neighbourhood that passed it and from
     each of their progress records: its page counts those instead of listing them, and its
     document leaves them out, so that neither drowns the knooppunt's own statements."""
+    # The page (its canned queries) and the document cut at the same number of links.
+    queries = load_queries()
+    assert f"COUNT(DISTINCT ?linking) <= {LINKS_LISTED})" in queries["resource_links_in"].text
+    for name in ("resource_links_in", "resource_link_counts"):
+        assert f"at most {LINKS_LISTED} times" in queries[name].description["en"]
     data = generate(260, seed=5, out=tmp_path / "data")
     result = build(data.folder, tmp_path / "dist")
     store = ox.Store.read_only(str(result.out_dir / "store"))
