@@ -124,12 +124,16 @@ def test_the_sparql_editor_runs_an_example_and_shows_rows(page: Page, server: st
 def test_a_page_opens_its_longest_query_in_the_editor_and_runs_it(page: Page, server: str) -> None:
     # Who to involve now, bound for a place, is the longest canned query: its link and its run
     # both have to fit what the production server accepts.
-    page.goto(f"{server}/doc/place/de-parken")
+    # Not de-parken, the query's example: the editor would find that query among its example
+    # tabs and show that tab instead.
+    page.goto(f"{server}/doc/place/loenen")
     made_by = page.locator("section.made-by li", has_text="involve_neighbourhood_now")
     made_by.get_by_role("link", name="in de editor").click()
     page.wait_for_url("**/sparql?query=*")
-    # YASGUI opens the query of the address in a tab of its own once it has started.
-    expect(page.locator(".yasqe:visible")).to_contain_text("?roleLabel ?adjusted")
+    # Once YASGUI has started: the query of the address in the tab for your own, the examples
+    # beside it.
+    expect(page.locator(".tabsList a")).to_have_count(len(load_queries()) + 1)
+    expect(page.locator(".yasqe:visible")).to_contain_text("place/loenen")
     page.locator(".yasqe_queryButton:visible").click()
     rows = page.locator(".yasr:visible table tbody tr")
     rows.first.wait_for()
@@ -140,7 +144,7 @@ def test_a_page_opens_its_longest_query_in_the_editor_and_runs_it(page: Page, se
 def test_the_editor_runs_a_query_longer_than_an_address_may_be(page: Page, server: str) -> None:
     # The production server takes request lines up to 4 kB: the editor sends queries in the body.
     page.goto(f"{server}/sparql")
-    page.locator(".tabsList a").first.wait_for()
+    expect(page.locator(".tabsList a")).to_have_count(len(load_queries()) + 1)
     query = (
         "# "
         + "a long comment " * 400
