@@ -94,8 +94,9 @@ def run(command: list[str]) -> tuple[float, float, str]:
     return time.monotonic() - started, usage.ru_maxrss / 1024, said
 
 
-def get(port: int, path: str, accept: str = "application/json") -> tuple[float, bytes]:
-    """GET one path; return the milliseconds it took and the body."""
+def fetch(port: int, path: str, accept: str) -> tuple[float, int, str, bytes]:
+    """GET one path on a new connection; return the milliseconds it took, the status, the
+    content type and the body."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     started = time.perf_counter()
     connection.request("GET", path, headers={"Accept": accept})
@@ -103,8 +104,14 @@ def get(port: int, path: str, accept: str = "application/json") -> tuple[float, 
     body = response.read()
     took = (time.perf_counter() - started) * 1000
     connection.close()
-    if response.status != 200:
-        raise RuntimeError(f"{path}: {response.status} {body[:300]!r}")
+    return took, response.status, response.getheader("Content-Type", ""), body
+
+
+def get(port: int, path: str, accept: str = "application/json") -> tuple[float, bytes]:
+    """GET one path that must answer 200; return the milliseconds it took and the body."""
+    took, status, _, body = fetch(port, path, accept)
+    if status != 200:
+        raise RuntimeError(f"{path}: {status} {body[:300]!r}")
     return took, body
 
 
@@ -196,14 +203,9 @@ def browse(port: int, starts: list[str]) -> list[tuple[float, int, str]]:
     visits = []
     while waiting and len(visits) < BROWSE_LIMIT:
         address = waiting.popleft()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        started = time.perf_counter()
-        connection.request("GET", address, headers={"Accept": "text/html,*/*;q=0.8"})
-        response = connection.getresponse()
-        body = response.read()
-        visits.append(((time.perf_counter() - started) * 1000, response.status, address))
-        connection.close()
-        if response.getheader("Content-Type", "").startswith("text/html"):
+        took, status, kind, body = fetch(port, address, "text/html,*/*;q=0.8")
+        visits.append((took, status, address))
+        if kind.startswith("text/html"):
             for link in LINK.findall(body.decode()):
                 link = html.unescape(link)
                 if link not in seen and not link.startswith(("/data/", "/static/")):
