@@ -82,6 +82,29 @@ def test_search_finds_each_resource_of_the_kinds_it_searches_by_its_label(
         assert (thing in found) == searched, (thing, kind, label)
 
 
+def test_search_puts_each_resource_first_for_its_exact_code_or_letter(
+    client: FlaskClient, store_path: Path
+) -> None:
+    # The search reads codes only for the kinds that have them; a code on another kind (a place)
+    # would not be found first, and this fails.
+    store = ox.Store.read_only(str(store_path))
+    coded = [
+        (row["thing"].value, row["code"].value)
+        for row in store.query(
+            "SELECT ?thing ?code WHERE { ?thing wk:code|wk:letter ?code }",
+            prefixes={"wk": str(WK)},
+            use_default_graph_as_union=True,
+        )
+    ]
+    del store
+    assert len({code for _, code in coded}) > 40
+    for thing, code in coded:
+        response = client.get("/api/queries/search_labels", query_string={"text": code.lower()})
+        rows = response.get_json()["rows"]
+        firsts = {row["thing"] for row in rows if row["score"] == rows[0]["score"]}
+        assert rows[0]["score"] == "0" and thing in firsts, (thing, code, rows[:3])
+
+
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_every_query_is_listed_in_the_readme(name: str) -> None:
     assert f"`{name}`" in (paths.QUERIES_DIR.parent / "README.md").read_text(encoding="utf-8")
