@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
 import pyoxigraph as ox
-import rdflib.plugins.sparql
 from rdflib import Graph
 
 from compass_graph.prefixes import PREFIXES
@@ -19,10 +18,6 @@ from compass_graph.queries import prologue
 
 Rows = list[dict[str, str]]
 Select = Callable[[str], Rows]
-
-# Where rdflib evaluates SPARQL here (``graph_select``), it never fetches the graphs a FROM
-# names, from the web or from files.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 NODES_QUERY = """
 SELECT ?knooppunt ?code ?phase ?titleNl ?titleEn
@@ -54,6 +49,12 @@ ORDER BY ?dependentCode ?prerequisiteCode ?record
 
 def graph_select(graph: Graph) -> Select:
     """Return a function that runs a SELECT on an rdflib graph and gives plain rows."""
+    # Imported here, so that serving (which reads the dependencies from a store) never loads
+    # rdflib's SPARQL engine; where it evaluates SPARQL here, it never fetches the graphs a FROM
+    # names, from the web or from files.
+    import rdflib.plugins.sparql
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
     def select(query: str) -> Rows:
         result = graph.query(query, initNs=PREFIXES)

