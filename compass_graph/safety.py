@@ -1,11 +1,12 @@
 """Read a user's SPARQL query before it runs, and refuse what a read-only open endpoint must not do.
 
 Updates are refused, ``SERVICE`` is refused (it would make the server fetch from elsewhere), and
-``FROM``/``FROM NAMED`` may only name graphs this dataset holds. Each of them is written with a
-keyword, so a query whose text holds none of those words anywhere (nor a codepoint escape that
-could spell one) can do none of them: it goes to the store, whose own parser reports any syntax
-error. Every other query is parsed here and its algebra walked (``compass_graph.query_algebra``),
-never matched with a regex.
+``FROM``/``FROM NAMED`` may only name graphs this dataset holds. In SPARQL 1.1 each of them is
+written with a keyword, so a query whose text holds none of those words anywhere (nor a codepoint
+escape that could spell one) can do none of them: for the embedded store it goes to Oxigraph,
+whose own parser reports any syntax error. Every other query, and every query for a remote store
+(whose SPARQL may have more: Virtuoso's ``DEFINE`` pragmas make it fetch IRIs), is parsed here and
+its algebra walked (``compass_graph.query_algebra``), never matched with a regex.
 """
 
 from collections.abc import Collection
@@ -47,13 +48,19 @@ def plainly_local(query: str) -> bool:
     )
 
 
-def check(query: str, local_graphs: Collection[str], max_length: int = 20_000) -> QueryDataset:
-    """Refuse what must not run; return the dataset the query names itself."""
+def check(
+    query: str, local_graphs: Collection[str], max_length: int = 20_000, *, by_text: bool = False
+) -> QueryDataset:
+    """Refuse what must not run; return the dataset the query names itself.
+
+    ``by_text``: clear a query by its text alone where it can (see the module's docstring); only
+    for a store whose parser knows no more than SPARQL 1.1 and Oxigraph's additions.
+    """
     if len(query) > max_length:
         raise QueryTooLarge(f"the query is {len(query)} characters long; the limit is {max_length}")
     if not query.strip():
         raise MalformedQuery("the query is empty")
-    if plainly_local(query):
+    if by_text and plainly_local(query):
         return QueryDataset()
     # Loaded on first need: most queries never need rdflib's parser (see the module's docstring).
     from compass_graph.query_algebra import inspect

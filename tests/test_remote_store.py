@@ -117,6 +117,13 @@ def test_the_app_serves_the_protocol_over_the_remote_store(oxigraph: str) -> Non
     assert_error_shape(
         client.get("/sparql", query_string={"query": "ASK {"}), 400, "malformed_query"
     )
+    # Whatever a remote store's SPARQL has beyond the standard (Virtuoso's DEFINE pragmas make it
+    # fetch IRIs) is refused here, by rdflib's parser, before the store sees it.
+    grab = 'DEFINE input:grab-all "yes" SELECT * WHERE { <http://127.0.0.1:9/> ?p ?o }'
+    body = assert_error_shape(
+        client.get("/sparql", query_string={"query": grab}), 400, "malformed_query"
+    )
+    assert "line:1" in str(body["message"])
 
 
 @pytest.mark.parametrize(
