@@ -45,9 +45,9 @@ def test_every_kind_of_update_sent_as_a_query_is_refused(client: FlaskClient, up
 
 def _canned() -> list[str]:
     return [
-        query.bound_sparql(query.examples() or {})
+        query.bound_sparql(examples)
         for query in load_queries().values()
-        if query.examples() is not None or not query.parameters
+        if (examples := query.examples()) is not None
     ]
 
 
